@@ -193,9 +193,7 @@ def fingerprint(schema: dict[str, JSON], guarantees: dict[str, JSON] | None = No
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def guarantee_key(
-    kind: str, column: str | None = None, discriminator: str | None = None
-) -> str:
+def guarantee_key(kind: str, column: str | None = None, discriminator: str | None = None) -> str:
     """Stable key of a guarantee inside ``guarantees``: ``kind[:column][:discriminator]``."""
     parts = [kind]
     if column is not None:

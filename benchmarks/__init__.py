@@ -1,0 +1,1 @@
+"""Benchmarks (``make bench``). Figures are printed; nothing here asserts a timing."""
