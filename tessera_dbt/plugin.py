@@ -7,7 +7,7 @@ from typing import Any
 from dbt.plugins.manager import dbtPlugin
 
 
-class TesseraPlugin(dbtPlugin):  # type: ignore[misc]
+class TesseraPlugin(dbtPlugin):
     """Extracts contracts, compares them with the registry and records a verdict."""
 
     def initialize(self) -> None:
