@@ -152,17 +152,19 @@ class Evaluation:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary (``compatible``, ``mode``, ``bump``, ``changes``, …)."""
-        return {
+        out: dict[str, Any] = {
             "compatible": self.compatible,
             "breaking": self.breaking,
             "mode": self.mode,
             "guarantee_mode": self.guarantee_mode,
             "bump": self.bump,
-            "base_version": self.base_version,
-            "next_version": self.next_version,
-            "changes": [j.to_dict() for j in self.changes],
-            "ignored": [c.to_dict() for c in self.ignored],
         }
+        if self.base_version is not None:
+            out["base_version"] = self.base_version
+            out["next_version"] = self.next_version
+        out["changes"] = [j.to_dict() for j in self.changes]
+        out["ignored"] = [c.to_dict() for c in self.ignored]
+        return out
 
 
 def bump_for(judged: Iterable[JudgedChange], ignored: Iterable[Change] = ()) -> str:
