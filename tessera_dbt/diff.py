@@ -135,7 +135,7 @@ _TYPE_KEYS = frozenset(
 )
 _HANDLED = (
     _TYPE_KEYS
-    | _ANNOTATIONS
+    | frozenset({"title", "description", "$defs", "definitions"})
     | frozenset(_LOWER_BOUNDS)
     | frozenset(_UPPER_BOUNDS)
     | frozenset(
@@ -163,6 +163,9 @@ _HANDLED = (
 # Materializations on which dbt enforces constraints (dbt-core: table and incremental).
 _ENFORCING_MATERIALIZATIONS = frozenset({"table", "incremental", "snapshot"})
 _MAX_DEPTH = 64
+# Changes that say nothing about the data type; any other change inside a column already
+# explains a new data_type spelling (int[] → bigint[] is reported at /items).
+_NOT_TYPE_KINDS = frozenset({"description_changed", "annotation_changed", "default_changed"})
 
 
 def is_contract_document(doc: Any) -> bool:
@@ -287,14 +290,14 @@ def _number(value: Any) -> float | None:
     return float(value)
 
 
-def _pointer(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
+def _pointer(token: Any) -> str:
+    return str(token).replace("~", "~0").replace("/", "~1")
 
 
 class _Differ:
     """One diff run; collects changes in a list (kept in a stable, readable order)."""
 
-    __slots__ = ("new_guarantees", "new_root", "old_guarantees", "old_root", "out")
+    __slots__ = ("defs_changed", "new_guarantees", "new_root", "old_guarantees", "old_root", "out")
 
     def __init__(
         self,
@@ -308,6 +311,10 @@ class _Differ:
         self.old_guarantees = old_guarantees
         self.new_guarantees = new_guarantees
         self.out: list[Change] = []
+        # When shared definitions differ, equal "$ref" nodes may still mean different things.
+        self.defs_changed = any(
+            old_root.get(key) != new_root.get(key) for key in ("$defs", "definitions")
+        )
 
     def emit(
         self,
@@ -376,7 +383,7 @@ class _Differ:
             old_props = {}
         if not isinstance(new_props, dict):
             new_props = {}
-        if old_props == new_props and old.get("required") == new.get("required"):
+        if self.same(old_props, new_props) and old.get("required") == new.get("required"):
             return
         old_req = _required(old, old_props)
         new_req = _required(new, new_props)
@@ -396,7 +403,7 @@ class _Differ:
                     self.emit(kind, sub, f"{label} was added", col, None, new_prop)
                 continue
             old_prop = old_props[name]
-            if old_prop is not new_prop and old_prop != new_prop:
+            if not self.same(old_prop, new_prop):
                 self.node(old_prop, new_prop, sub, label, col, depth + 1)
             was, now = name in old_req, name in new_req
             if was != now:
@@ -433,6 +440,10 @@ class _Differ:
             else:
                 self.emit(kind, sub, f"{label} was removed", col, old_prop, None)
 
+    def same(self, a: Any, b: Any) -> bool:
+        """Equal, and not hiding a ``$ref`` whose definition changed."""
+        return (a is b or a == b) and not (self.defs_changed and _has_ref(a))
+
     @staticmethod
     def dotted(path: str, name: str) -> str:
         parts = [p for p in path.split("/") if p and p != "properties"]
@@ -447,7 +458,7 @@ class _Differ:
         if depth > _MAX_DEPTH:
             return
         old, new = _normalize(old_raw), _normalize(new_raw)
-        if old == new:
+        if self.same(old, new):
             return
         if self.refs(old, new, path, label, column, depth):
             return
@@ -478,6 +489,7 @@ class _Differ:
         typed: bool = False,
     ) -> None:
         """Everything but the type: lengths, bounds, enum, pattern, default, members."""
+        start = len(self.out)
         type_related = typed
         a, b = old.get("maxLength"), new.get("maxLength")
         if a != b:
@@ -517,7 +529,7 @@ class _Differ:
             )
         # nested members
         old_items, new_items = old.get("items"), new.get("items")
-        if old_items != new_items:
+        if not self.same(old_items, new_items):
             if isinstance(old_items, (dict, bool)) or isinstance(new_items, (dict, bool)):
                 self.node(
                     old_items if old_items is not None else {},
@@ -537,11 +549,11 @@ class _Differ:
                     new_items,
                 )
         if path and (
-            old.get("properties") != new.get("properties")
+            not self.same(old.get("properties"), new.get("properties"))
             or old.get("required") != new.get("required")
         ):
             self.properties(old, new, path, column if column is not None else "", depth)
-        if old.get("additionalProperties") != new.get("additionalProperties"):
+        if not self.same(old.get("additionalProperties"), new.get("additionalProperties")):
             self.additional(
                 old.get("additionalProperties"),
                 new.get("additionalProperties"),
@@ -560,7 +572,11 @@ class _Differ:
                 old.get("description", old.get("title")),
                 new.get("description", new.get("title")),
             )
-        if not type_related and old.get(DATA_TYPE_KEY) != new.get(DATA_TYPE_KEY):
+        if (
+            not type_related
+            and old.get(DATA_TYPE_KEY) != new.get(DATA_TYPE_KEY)
+            and all(c.kind in _NOT_TYPE_KINDS for c in self.out[start:])
+        ):
             a, b = old.get(DATA_TYPE_KEY), new.get(DATA_TYPE_KEY)
             if a is not None and b is not None:
                 msg = f"{label} data type is now spelled {b} instead of {a} (same type)"
@@ -997,6 +1013,14 @@ class _Missing:
 
 
 _MISSING: Any = _Missing()
+
+
+def _has_ref(node: Any) -> bool:
+    if isinstance(node, dict):
+        return "$ref" in node or any(_has_ref(v) for v in node.values())
+    if isinstance(node, list):
+        return any(_has_ref(v) for v in node)
+    return False
 
 
 def _is_multiple(x: float, y: float) -> bool:

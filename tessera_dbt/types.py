@@ -368,6 +368,7 @@ _INT_DIGITS = {8: 3, 16: 5, 32: 10, 64: 19, 128: 39}
 _UINT_DIGITS = {8: 3, 16: 5, 32: 10, 64: 20, 128: 39}
 _FLOAT_EXACT_INT_BITS = {32: 16, 64: 32}  # widest integer a float holds exactly
 _FLOAT_EXACT_DIGITS = {32: 6, 64: 15}
+_STORAGE_FORMATS = frozenset({"date", "date-time", "time", "duration", "uuid", "binary"})
 
 
 def _int_domain(fmt: Any) -> Domain:
@@ -483,6 +484,10 @@ def _subset(a: Domain, b: Domain) -> bool:
         return False
     if ka == "float":
         return kb == "float" and bool(a[1] <= b[1])
+    if ka == "str" and b == ("str", None, None):
+        # A validation-only format (email, uri, …) narrows a string; a storage type
+        # (date, timestamp, uuid, binary) is a different warehouse type altogether.
+        return a[1] not in _STORAGE_FORMATS
     return False
 
 
