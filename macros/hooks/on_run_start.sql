@@ -1,0 +1,50 @@
+{#- The gate's last word before anything runs (the package's on-run-start hook).
+
+    For gated commands (build, run, seed, snapshot, retry, clone) it makes sure the registry
+    exists, then reads the plugin's evaluation of this invocation from tessera_checks and
+    refuses to run when a selected model is blocked, or when a contracted model with
+    consumers was removed. Without an evaluation it fails closed (the plugin did not run:
+    not installed, --no-write-json, dbtRunner(manifest=...)), unless tessera_fail_open.
+    Other commands (test, compile, docs generate) pass untouched. -#}
+{% macro on_run_start() %}
+    {%- if not execute or flags.WHICH not in tessera.gated_commands() -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- do tessera.ensure_registry() -%}
+    {%- set fail_open = tessera.get_config_var('tessera_fail_open') -%}
+    {%- set sql -%}
+select row_kind, asset_id, model_name, verdict, message, blocks_all
+from {{ tessera.registry_relation('tessera_checks') }}
+where invocation_id = {{ tessera.quote_literal(invocation_id) }}
+  and (row_kind = 'summary' or verdict = 'blocked')
+    {%- endset -%}
+    {%- set rows = tessera.run_select(sql) -%}
+    {%- set summaries = rows | selectattr('row_kind', 'equalto', 'summary') | list -%}
+    {%- if summaries | length == 0 -%}
+        {%- set reason -%}
+Tessera has no evaluation for this invocation ({{ invocation_id }}), so it cannot tell whether a breaking contract change is about to ship.
+The tessera-dbt plugin evaluates contracts when dbt writes manifest.json. Either it is not installed in the Python environment that runs dbt (pip install tessera-dbt; check with `tessera --version`), or this run skipped it (--no-write-json, DBT_WRITE_JSON=false, or dbtRunner(manifest=...)).
+To run without the gate on purpose, set --vars '{tessera_fail_open: true}'.
+        {%- endset -%}
+        {%- if fail_open -%}
+            {{ log("Warning: " ~ reason, info=true) }}
+            {{ return('') }}
+        {%- endif -%}
+        {{ exceptions.raise_compiler_error(reason) }}
+    {%- endif -%}
+    {%- set selected = selected_resources | default([]) -%}
+    {%- set blocking = [] -%}
+    {%- for row in rows if row.row_kind != 'summary' -%}
+        {%- if row.blocks_all in (true, 1, 'true') or row.asset_id in selected -%}
+            {%- do blocking.append(row) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if blocking | length > 0 -%}
+        {%- set lines = ["Tessera blocked this run: " ~ (blocking | length) ~ " model(s) have breaking contract changes that affected consumers have not acknowledged."] -%}
+        {%- for row in blocking | sort(attribute='asset_id') -%}
+            {%- do lines.append(row.message) -%}
+        {%- endfor -%}
+        {{ exceptions.raise_compiler_error(lines | join('\n')) }}
+    {%- endif -%}
+    {{ return('') }}
+{% endmacro %}

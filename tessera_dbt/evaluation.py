@@ -1,0 +1,342 @@
+"""One invocation's evaluation: manifest -> contracts -> registry -> decisions -> records.
+
+The plugin and ``tessera check`` both run this. It reads the registry once (three queries),
+lets the pure gate decide, and (for gated commands, unless check-only) writes what the
+gate decided in a handful of batch calls: owner teams, assets, proposals, the check rows
+the on-run-start hook reads, and audit events.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from tessera_dbt import dbt_compat
+from tessera_dbt.extract import ContractError, Project, extract_project
+from tessera_dbt.gate import (
+    GATED_COMMANDS,
+    Answer,
+    AssetInput,
+    GateResult,
+    ProposalView,
+    PublishedVersion,
+    Registration,
+    RegistryView,
+    decide,
+    render_block_message,
+)
+from tessera_dbt.registry import Registry, RegistryState
+
+# Every proposal status: the gate must see closed proposals too, so that a change proposed
+# again after a withdrawal gets a fresh proposal id.
+ALL_STATUSES = (
+    "pending",
+    "approved",
+    "rejected",
+    "forced",
+    "withdrawn",
+    "published",
+    "superseded",
+    "expired",
+)
+# run-operations that show the project's evaluation (they read this invocation's checks).
+EVALUATING_OPERATIONS = frozenset({"tessera.diff", "tessera.impact"})
+
+
+class TesseraGateError(Exception):
+    """The gate cannot let this command run (message is for people, one paragraph)."""
+
+
+@dataclass
+class Evaluator:
+    """Evaluates one invocation. ``run()`` returns the report written to tessera_check.json."""
+
+    manifest: Any
+    command: str
+    check_only: bool = False
+    registry: Registry | None = None
+    config: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def gated(self) -> bool:
+        return self.command in GATED_COMMANDS
+
+    @property
+    def writes(self) -> bool:
+        """Gated commands record proposals and checks; ``tessera check`` writes nothing."""
+        return self.gated and not self.check_only
+
+    def run(self) -> dict[str, Any] | None:
+        """Evaluate; raise TesseraGateError when a gated command must not run."""
+        records_checks = self.writes
+        if self.command == "run-operation":
+            if dbt_compat.run_operation_macro() not in EVALUATING_OPERATIONS:
+                return None  # how consumers answer: never slowed down, never blocked
+            records_checks = not self.check_only
+        invocation_id = dbt_compat.invocation_id(self.manifest)
+        registry = self.registry or Registry.from_manifest(self.manifest)
+        try:
+            with registry.session():
+                return self._run(registry, invocation_id, records_checks)
+        except TesseraGateError:
+            raise
+        except Exception as exc:  # the registry is unreachable or unreadable
+            return self._unreachable(exc, invocation_id)
+
+    def _run(self, registry: Registry, invocation_id: str, records_checks: bool) -> dict[str, Any]:
+        self.config = dict(registry.call("get_config") or {})
+        if records_checks:
+            registry.ensure()
+        try:
+            project = extract_project(
+                dbt_compat.manifest_projection(self.manifest),
+                default_owner=self.config.get("tessera_default_owner"),
+                default_compatibility=str(
+                    self.config.get("tessera_default_compatibility") or "backward"
+                ),
+            )
+        except ContractError as exc:
+            if self.gated:
+                raise TesseraGateError(str(exc)) from None
+            dbt_compat.log_warning(f"Tessera: {exc}")
+            return {"invocation_id": invocation_id, "command": self.command, "error": str(exc)}
+        state = registry.load_state(statuses=ALL_STATUSES)
+        result = decide(
+            assets_for_gate(project),
+            registry_view(state),
+            removed=removed_assets(project, state),
+            today=_dt.date.today().isoformat(),
+        )
+        if self.writes:
+            self._record(registry, project, state, result, invocation_id)
+        elif records_checks:
+            registry.write_checks(invocation_id, check_rows(result), self._summary(result))
+        self._log(project, result)
+        return self._report(invocation_id, result)
+
+    # -- writing -------------------------------------------------------------------------
+    def _record(
+        self,
+        registry: Registry,
+        project: Project,
+        state: RegistryState,
+        result: GateResult,
+        invocation_id: str,
+    ) -> None:
+        owners = {a.owner for a in project.assets.values() if a.owner}
+        missing = sorted(o for o in owners if o not in state.teams)
+        if missing:
+            registry.ensure_teams(missing, reason="owner of a contracted model")
+        rows = asset_rows(project, state)
+        if rows:
+            registry.upsert_assets(rows)
+        if result.superseded:
+            registry.supersede_proposals(result.superseded, reason="the producer changed it")
+        if result.new_proposals:
+            by_asset = {d.asset_id: d for d in result.decisions}
+            registry.open_proposals(
+                [
+                    {
+                        "proposal_id": p.proposal_id,
+                        "asset_id": p.asset_id,
+                        "model_name": by_asset[p.asset_id].name,
+                        "status": "pending",
+                        "base_version": p.base_version,
+                        "next_version": by_asset[p.asset_id].next_version,
+                        "fingerprint": p.fingerprint,
+                        "changes": p.changes,
+                        "schema": by_asset[p.asset_id].schema,
+                        "guarantees": by_asset[p.asset_id].guarantees,
+                        "teams": [{"team": t, "reason": r} for t, r in sorted(p.teams.items())],
+                    }
+                    for p in result.new_proposals
+                ]
+            )
+        events = [
+            {
+                "action": "auto_approved",
+                "entity_type": "asset",
+                "entity_id": asset_id,
+                "details": {"reason": "breaking change with no affected consumer"},
+            }
+            for asset_id in result.auto_approved
+        ]
+        if events:
+            registry.call("record_events", events=events)
+        registry.write_checks(invocation_id, check_rows(result), self._summary(result))
+
+    def _summary(self, result: GateResult) -> dict[str, Any]:
+        return {
+            "verdict": "blocked" if result.blocked else "passed",
+            "command": self.command,
+            "assets": len(result.decisions),
+            "blocked": [d.asset_id for d in result.blocked],
+        }
+
+    # -- failures, logs, report ----------------------------------------------------------
+    def _unreachable(self, exc: Exception, invocation_id: str) -> dict[str, Any]:
+        where = self.config.get("registry") or "the registry schema"
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        message = (
+            f"Tessera cannot read its registry ({where}): {first}\n"
+            "Check that the database in tessera_database exists and that this role may "
+            "create and read the schema in tessera_schema (see docs/security.md). "
+            "To run without the gate, set --vars '{tessera_fail_open: true}'."
+        )
+        fail_open = bool(self.config.get("tessera_fail_open")) or _cli_fail_open()
+        if self.gated and not fail_open and not self.check_only:
+            raise TesseraGateError(message) from exc
+        dbt_compat.log_warning(message)
+        return {"invocation_id": invocation_id, "command": self.command, "error": message}
+
+    def _log(self, project: Project, result: GateResult) -> None:
+        counts: dict[str, int] = {}
+        for d in result.decisions:
+            counts[d.verdict] = counts.get(d.verdict, 0) + 1
+        summary = ", ".join(f"{n} {v}" for v, n in sorted(counts.items())) or "no assets"
+        dbt_compat.log_info(
+            f"Tessera: checked {len(project.assets)} contracted model(s): {summary}"
+        )
+        if result.blocked and not self.gated:
+            dbt_compat.log_warning(render_block_message(result.decisions))
+
+    def _report(self, invocation_id: str, result: GateResult) -> dict[str, Any]:
+        return {
+            "invocation_id": invocation_id,
+            "command": self.command,
+            "registry": self.config.get("registry"),
+            **result.to_dict(),
+        }
+
+
+def _cli_fail_open() -> bool:
+    value = dbt_compat.cli_vars().get("tessera_fail_open")
+    if isinstance(value, str):
+        return value.strip().lower() in {"true", "1", "yes", "on"}
+    return bool(value)
+
+
+# -- conversions between the layers (pure) ----------------------------------------------
+def assets_for_gate(project: Project) -> list[AssetInput]:
+    """The gate's view of the project's assets."""
+    return [
+        AssetInput(
+            asset_id=a.asset_id,
+            name=a.display_name,
+            owner=a.owner,
+            compatibility=a.compatibility,
+            guarantee_mode=a.guarantee_mode,
+            schema=a.schema,
+            guarantees=a.guarantees,
+            fingerprint=a.fingerprint,
+            file_path=a.patch_path or a.original_file_path,
+        )
+        for a in sorted(project.assets.values(), key=lambda a: a.asset_id)
+    ]
+
+
+def registry_view(state: RegistryState) -> RegistryView:
+    """Project the registry's typed state onto what the pure gate reads."""
+    versions = {
+        asset_id: [
+            PublishedVersion(c.version, c.schema, c.guarantees, c.fingerprint or "")
+            for c in contracts
+        ]
+        for asset_id, contracts in state.contracts.items()
+    }
+    registrations = {
+        asset_id: [Registration(r.team, r.source, r.columns, r.pinned_major) for r in regs]
+        for asset_id, regs in state.registrations.items()
+    }
+    proposals: dict[str, list[ProposalView]] = {}
+    for p in state.proposals:
+        answers = {team: Answer(team, ack.response, ack.note) for team, ack in p.answers.items()}
+        proposals.setdefault(p.asset_id, []).append(
+            ProposalView(
+                p.proposal_id,
+                p.asset_id,
+                p.status,
+                p.fingerprint or "",
+                p.base_version,
+                p.affected_teams,
+                answers,
+            )
+        )
+    known = {a.asset_id: a.deprecation_date for a in state.assets.values() if a.deleted_at is None}
+    return RegistryView(versions, registrations, proposals, known)
+
+
+def removed_assets(project: Project, state: RegistryState) -> dict[str, str]:
+    """Assets of this project the registry knows that the project no longer has."""
+    out: dict[str, str] = {}
+    for asset_id, record in state.assets.items():
+        if record.deleted_at is not None or asset_id in project.assets:
+            continue
+        if record.project_name and record.project_name != project.project_name:
+            continue  # another project sharing the registry
+        if asset_id in project.disabled:
+            out[asset_id] = "disabled"
+        elif asset_id in project.models:
+            out[asset_id] = "stripped of its contract (no enforced contract, no meta.tessera)"
+        else:
+            out[asset_id] = "deleted or renamed"
+    return out
+
+
+def asset_rows(project: Project, state: RegistryState) -> list[dict[str, Any]]:
+    """Assets whose registry record is missing or out of date."""
+    rows: list[dict[str, Any]] = []
+    for a in sorted(project.assets.values(), key=lambda a: a.asset_id):
+        row: dict[str, Any] = {
+            "asset_id": a.asset_id,
+            "project_name": project.project_name,
+            "model_name": a.name,
+            "model_version": a.version,
+            "owner_team": a.owner,
+            "compatibility": a.compatibility,
+            "guarantee_mode": a.guarantee_mode,
+            "relation_name": a.relation_name,
+            "materialization": a.materialization,
+            "deprecation_date": a.deprecation_date,
+        }
+        record = state.assets.get(a.asset_id)
+        if record is None or record.deleted_at is not None or _differs(record, row):
+            rows.append(row)
+    return rows
+
+
+def _differs(record: Any, row: Mapping[str, Any]) -> bool:
+    return any(
+        (getattr(record, key, None) or None) != (value or None)
+        for key, value in row.items()
+        if key != "asset_id"
+    )
+
+
+def check_rows(result: GateResult) -> list[dict[str, Any]]:
+    """``tessera_checks`` rows for the decisions."""
+    return [
+        {
+            "asset_id": d.asset_id,
+            "model_name": d.name,
+            "fingerprint": d.fingerprint,
+            "verdict": d.verdict,
+            "message": d.message or None,
+            "changes": d.changes,
+            "schema": d.schema if d.publishable else None,
+            "guarantees": d.guarantees if d.publishable else None,
+            "base_version": d.base_version,
+            "next_version": d.next_version if d.publishable else None,
+            "bump": d.bump,
+            "proposal_id": d.proposal_id,
+            "blocks_all": d.blocks_all and d.verdict == "blocked",
+            "details": {
+                "owner": d.owner,
+                "pending_teams": d.pending_teams,
+                "blocked_notes": d.blocked_notes,
+            },
+        }
+        for d in result.decisions
+    ]

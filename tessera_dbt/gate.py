@@ -1,0 +1,456 @@
+"""The gate's decision: contracts x published state x proposals x answers -> verdicts.
+
+Pure: imports nothing from dbt. The plugin feeds it the extracted project and a view of the
+registry, then writes what it returns (check rows, proposals to open or supersede).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from tessera_dbt.contract import Change, Version
+from tessera_dbt.policy import Evaluation, evaluate_history, next_version
+
+# Verdicts that let a model run and publish.
+ALLOWED = frozenset({"new", "unchanged", "compatible", "auto_approved", "approved", "forced"})
+BLOCKED = "blocked"
+# Proposal statuses that are still open: the gate reuses them for the same fingerprint.
+OPEN_STATUSES = frozenset({"pending", "approved", "rejected"})
+ACCEPTING_ANSWERS = frozenset({"approved", "migrating"})
+GATED_COMMANDS = frozenset({"build", "run", "seed", "snapshot", "retry", "clone"})
+REMOVED_FINGERPRINT = "removed"
+
+
+# -- the registry as the gate sees it ---------------------------------------------------
+@dataclass(frozen=True)
+class PublishedVersion:
+    """One row of ``tessera_contracts``."""
+
+    version: str
+    schema: dict[str, Any]
+    guarantees: dict[str, Any]
+    fingerprint: str
+
+    @property
+    def parsed(self) -> Version:
+        return Version.parse(self.version)
+
+    def document(self) -> dict[str, Any]:
+        return {"schema": self.schema, "guarantees": self.guarantees}
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A live consumer registration on an asset."""
+
+    team: str
+    source: str = "manual"
+    columns: tuple[str, ...] | None = None
+    pinned_major: int | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A team's latest answer to a proposal."""
+
+    team: str
+    response: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class ProposalView:
+    """An existing proposal with its affected teams and each team's latest answer."""
+
+    proposal_id: str
+    asset_id: str
+    status: str
+    fingerprint: str
+    base_version: str | None
+    teams: tuple[str, ...] = ()
+    answers: Mapping[str, Answer] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RegistryView:
+    """Everything the gate reads, loaded in a few queries."""
+
+    versions: Mapping[str, Sequence[PublishedVersion]] = field(default_factory=dict)
+    registrations: Mapping[str, Sequence[Registration]] = field(default_factory=dict)
+    proposals: Mapping[str, Sequence[ProposalView]] = field(default_factory=dict)
+    # Assets the registry knows (not deleted): asset_id -> deprecation_date (ISO) or None.
+    known_assets: Mapping[str, str | None] = field(default_factory=dict)
+
+    def history(self, asset_id: str) -> list[PublishedVersion]:
+        """Published versions, latest first."""
+        return sorted(
+            self.versions.get(asset_id, ()),
+            key=lambda v: (v.parsed.major, v.parsed.minor, v.parsed.patch),
+            reverse=True,
+        )
+
+
+# -- what the gate decides -------------------------------------------------------------
+@dataclass(frozen=True)
+class AssetInput:
+    """The project's side of one asset (a projection of ``extract.Asset``)."""
+
+    asset_id: str
+    name: str
+    owner: str | None
+    compatibility: str
+    guarantee_mode: str
+    schema: dict[str, Any]
+    guarantees: dict[str, Any]
+    fingerprint: str
+    file_path: str | None = None
+
+
+@dataclass(frozen=True)
+class NewProposal:
+    """A proposal the plugin must open, with the teams it affects and why."""
+
+    proposal_id: str
+    asset_id: str
+    base_version: str | None
+    fingerprint: str
+    changes: list[dict[str, Any]]
+    teams: dict[str, str]  # team -> reason
+
+
+@dataclass
+class Decision:
+    """The verdict for one asset in this invocation."""
+
+    asset_id: str
+    name: str
+    verdict: str
+    fingerprint: str
+    owner: str | None = None
+    changes: list[dict[str, Any]] = field(default_factory=list)
+    next_version: str | None = None
+    bump: str = "none"
+    base_version: str | None = None
+    proposal_id: str | None = None
+    pending_teams: list[str] = field(default_factory=list)
+    blocked_notes: dict[str, str] = field(default_factory=dict)
+    blocks_all: bool = False
+    schema: dict[str, Any] | None = None
+    guarantees: dict[str, Any] | None = None
+    file_path: str | None = None
+    message: str = ""
+
+    @property
+    def allowed(self) -> bool:
+        return self.verdict in ALLOWED
+
+    @property
+    def publishable(self) -> bool:
+        """Whether a successful run of the model should publish a new version."""
+        return self.allowed and self.verdict != "unchanged" and self.next_version is not None
+
+    def to_row(self) -> dict[str, Any]:
+        """A plain dict for ``tessera_checks`` and ``target/tessera_check.json``."""
+        return {
+            "asset_id": self.asset_id,
+            "model": self.name,
+            "owner": self.owner,
+            "verdict": self.verdict,
+            "fingerprint": self.fingerprint,
+            "changes": self.changes,
+            "next_version": self.next_version,
+            "base_version": self.base_version,
+            "bump": self.bump,
+            "proposal_id": self.proposal_id,
+            "pending_teams": self.pending_teams,
+            "blocked_notes": self.blocked_notes,
+            "blocks_all": self.blocks_all,
+            "file_path": self.file_path,
+            "message": self.message,
+        }
+
+
+@dataclass
+class GateResult:
+    """Everything the gate decided for one invocation."""
+
+    decisions: list[Decision] = field(default_factory=list)
+    new_proposals: list[NewProposal] = field(default_factory=list)
+    superseded: list[str] = field(default_factory=list)
+    auto_approved: list[str] = field(default_factory=list)
+
+    @property
+    def blocked(self) -> list[Decision]:
+        return [d for d in self.decisions if d.verdict == BLOCKED]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "passed": not self.blocked,
+            "decisions": [d.to_row() for d in self.decisions],
+            "new_proposals": [p.proposal_id for p in self.new_proposals],
+            "superseded": list(self.superseded),
+        }
+
+
+def proposal_id_for(asset_name: str, asset_id: str, fingerprint: str) -> str:
+    """Short, typeable, deterministic id: ``orders-7f3a2c``.
+
+    Deterministic in (asset, fingerprint) so two concurrent builds proposing the same change
+    open the same proposal.
+    """
+    digest = hashlib.sha256(f"{asset_id}\x00{fingerprint}".encode()).hexdigest()[:6]
+    slug = "".join(ch if ch.isalnum() else "_" for ch in asset_name.lower())[:40] or "model"
+    return f"{slug}-{digest}"
+
+
+def changed_columns(changes: Iterable[Change]) -> set[str] | None:
+    """Columns touched by breaking changes; None when a change touches the whole model."""
+    cols: set[str] = set()
+    for ch in changes:
+        if ch.column is None:
+            return None
+        cols.add(ch.column)
+    return cols
+
+
+def affected_teams(
+    registrations: Sequence[Registration],
+    owner: str | None,
+    breaking: Sequence[Change],
+    base_version: str | None,
+) -> dict[str, str]:
+    """Teams that must answer, each with the reason (registration and columns touched)."""
+    touched = changed_columns(breaking)
+    base_major = Version.parse(base_version).major if base_version else None
+    out: dict[str, str] = {}
+    for reg in registrations:
+        if owner is not None and reg.team == owner:
+            continue
+        if reg.pinned_major is not None and base_major not in (None, reg.pinned_major):
+            continue  # pinned to another major: this change does not reach it
+        if reg.columns:
+            if touched is None:
+                reason = f"{reg.source} registration; the change affects the whole model"
+            else:
+                hit = sorted(touched.intersection(reg.columns))
+                if not hit:
+                    continue
+                reason = f"{reg.source} registration uses column(s) {', '.join(hit)}"
+        else:
+            reason = f"{reg.source} registration on all columns"
+        # Several registrations of one team: the first reason is enough.
+        out.setdefault(reg.team, reason)
+    return out
+
+
+def _judge(asset: AssetInput, history: list[PublishedVersion]) -> Evaluation:
+    """Judge against the latest version (every published version for ``_transitive``)."""
+    return evaluate_history(
+        {"schema": asset.schema, "guarantees": asset.guarantees},
+        [(v.version, v.document()) for v in history],
+        asset.compatibility,
+        asset.guarantee_mode,
+    )
+
+
+def decide(
+    assets: Sequence[AssetInput],
+    registry: RegistryView,
+    *,
+    removed: Mapping[str, str] | None = None,
+    today: str | None = None,
+) -> GateResult:
+    """Decide a verdict for every asset, and for registered assets that disappeared.
+
+    ``removed`` maps asset ids the project no longer has (deleted, disabled, or no longer
+    an asset) to a human reason; only those the registry knows are considered.
+    """
+    result = GateResult()
+    for asset in assets:
+        result.decisions.append(_decide_asset(asset, registry, result))
+    for asset_id, reason in sorted((removed or {}).items()):
+        decision = _decide_removed(asset_id, reason, registry, result, today)
+        if decision is not None:
+            result.decisions.append(decision)
+    for d in result.decisions:
+        d.message = render_decision(d)
+    return result
+
+
+def _decide_asset(asset: AssetInput, registry: RegistryView, result: GateResult) -> Decision:
+    history = registry.history(asset.asset_id)
+    d = Decision(
+        asset_id=asset.asset_id,
+        name=asset.name,
+        verdict="new",
+        fingerprint=asset.fingerprint,
+        owner=asset.owner,
+        schema=asset.schema,
+        guarantees=asset.guarantees,
+        file_path=asset.file_path,
+    )
+    if not history:
+        d.next_version, d.bump = "1.0.0", "initial"
+        return d
+    latest = history[0]
+    d.base_version = latest.version
+    if latest.fingerprint == asset.fingerprint:
+        d.verdict = "unchanged"
+        return d
+    ev = _judge(asset, history)
+    d.changes = [j.to_dict() for j in ev.changes]
+    d.bump = ev.bump
+    d.next_version = next_version(latest.version, ev.bump) if ev.bump != "none" else None
+    if not ev.breaking:
+        d.verdict = "compatible"
+        if d.next_version is None:
+            # Only ignored guarantees changed: publish a patch so the fingerprint moves on.
+            d.next_version, d.bump = next_version(latest.version, "patch"), "patch"
+        return d
+    breaking = [j.change for j in ev.breaking_changes]
+    teams = affected_teams(
+        registry.registrations.get(asset.asset_id, ()), asset.owner, breaking, latest.version
+    )
+    return _gate_breaking(d, asset.asset_id, asset.name, teams, registry, result)
+
+
+def _gate_breaking(
+    d: Decision,
+    asset_id: str,
+    name: str,
+    teams: dict[str, str],
+    registry: RegistryView,
+    result: GateResult,
+) -> Decision:
+    if not teams:
+        d.verdict = "auto_approved"
+        result.auto_approved.append(asset_id)
+        return d
+    proposals = list(registry.proposals.get(asset_id, ()))
+    current = next(
+        (
+            p
+            for p in proposals
+            if p.fingerprint == d.fingerprint and p.status in OPEN_STATUSES | {"forced"}
+        ),
+        None,
+    )
+    if current is None:
+        pid = proposal_id_for(name, asset_id, d.fingerprint)
+        if any(p.proposal_id == pid for p in proposals):
+            # The deterministic id is taken by a withdrawn/expired proposal: salt it.
+            pid = proposal_id_for(name, asset_id, f"{d.fingerprint}:{len(proposals)}")
+        result.new_proposals.append(
+            NewProposal(pid, asset_id, d.base_version, d.fingerprint, d.changes, teams)
+        )
+        result.superseded.extend(p.proposal_id for p in proposals if p.status in OPEN_STATUSES)
+        d.verdict, d.proposal_id = BLOCKED, pid
+        d.pending_teams = sorted(teams)
+        return d
+    d.proposal_id = current.proposal_id
+    if current.status == "forced":
+        d.verdict = "forced"
+        return d
+    # Teams fixed when the proposal opened, plus teams affected since (added by registering).
+    owed = sorted(set(current.teams) | set(teams))
+    pending, notes = [], {}
+    for team in owed:
+        ans = current.answers.get(team)
+        if ans is None or ans.response not in ACCEPTING_ANSWERS:
+            pending.append(team)
+            if ans is not None and ans.response == "blocked":
+                notes[team] = ans.note or ""
+    if pending:
+        d.verdict, d.pending_teams, d.blocked_notes = BLOCKED, pending, notes
+    else:
+        d.verdict = "approved"
+    return d
+
+
+def _decide_removed(
+    asset_id: str,
+    reason: str,
+    registry: RegistryView,
+    result: GateResult,
+    today: str | None,
+) -> Decision | None:
+    if asset_id not in registry.known_assets:
+        return None
+    history = registry.history(asset_id)
+    if not history:
+        return None
+    name = asset_id.split(".")[2] if asset_id.count(".") >= 2 else asset_id
+    if asset_id.count(".") >= 3:
+        name = f"{name}.{asset_id.split('.', 3)[3]}"
+    d = Decision(
+        asset_id=asset_id,
+        name=name,
+        verdict="removed",
+        fingerprint=REMOVED_FINGERPRINT,
+        base_version=history[0].version,
+        blocks_all=True,
+    )
+    change = Change(
+        kind="asset_removed",
+        path="",
+        message=f"model {name} was {reason}",
+        effect="incompatible",
+    )
+    d.changes = [{**change.to_dict(), "severity": "breaking", "breaking": True}]
+    deprecation = registry.known_assets.get(asset_id)
+    if deprecation and today and deprecation[:10] < today[:10]:
+        d.verdict = "retired"
+        return d
+    teams = {
+        reg.team: f"{reg.source} registration on a model that was {reason}"
+        for reg in registry.registrations.get(asset_id, ())
+    }
+    gated = _gate_breaking(d, asset_id, name, teams, registry, result)
+    if gated.verdict == "auto_approved":
+        gated.verdict = "retired"
+    return gated
+
+
+# -- messages ---------------------------------------------------------------------------
+def acknowledge_command(proposal_id: str, team: str) -> str:
+    """The exact command a team runs to approve a proposal."""
+    return (
+        "dbt run-operation tessera.acknowledge --args "
+        f"'{{proposal_id: {proposal_id}, team: {team}, response: approved}}'"
+    )
+
+
+def render_decision(d: Decision) -> str:
+    """A person-readable paragraph for a blocked decision (empty for allowed ones)."""
+    if d.verdict != BLOCKED:
+        return ""
+    lines = [f"Model {d.name} ({d.asset_id}) is blocked by Tessera:"]
+    for ch in d.changes:
+        if ch.get("breaking"):
+            lines.append(f"  - {ch['message']}")
+    lines.append(
+        f"  proposal {d.proposal_id} (base version {d.base_version or 'none'}); "
+        f"waiting for: {', '.join(d.pending_teams) or 'nobody'}"
+    )
+    for team, note in sorted(d.blocked_notes.items()):
+        lines.append(f"  team {team} answered blocked: {note or '(no note)'}")
+    for team in d.pending_teams:
+        lines.append(f"  to approve: {acknowledge_command(d.proposal_id or '', team)}")
+    lines.append(
+        "  or the owner withdraws it: dbt run-operation tessera.withdraw --args "
+        f"'{{proposal_id: {d.proposal_id}, reason: ...}}'"
+    )
+    return "\n".join(lines)
+
+
+def render_block_message(decisions: Sequence[Decision]) -> str:
+    """The whole message the gate prints before refusing to run."""
+    blocked = [d for d in decisions if d.verdict == BLOCKED]
+    head = (
+        f"Tessera blocked this run: {len(blocked)} model(s) have breaking contract "
+        "changes that affected consumers have not acknowledged."
+    )
+    return "\n".join([head, *(d.message or render_decision(d) for d in blocked)])
