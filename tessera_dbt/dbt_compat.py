@@ -318,3 +318,48 @@ def target_path(manifest: Any) -> str | None:
     except Exception:
         return None
     return str(flag) if flag else None
+
+
+def run_operation_macro() -> str | None:
+    """The macro a ``run-operation`` invokes, as typed (``tessera.diff``), else None."""
+    try:
+        from dbt.flags import get_flags
+
+        macro = getattr(get_flags(), "MACRO", None)  # type: ignore[no-untyped-call]
+    except Exception:
+        return None
+    return str(macro) if macro else None
+
+
+def cli_vars() -> dict[str, Any]:
+    """``--vars`` of this invocation as a dict (empty when none or unreadable)."""
+    try:
+        from dbt.flags import get_flags
+
+        value = getattr(get_flags(), "VARS", None)  # type: ignore[no-untyped-call]
+    except Exception:
+        return {}
+    return dict(value) if isinstance(value, Mapping) else {}
+
+
+def invocation_id(manifest: Any) -> str:
+    """The invocation id Jinja sees as ``invocation_id`` in this command's hooks."""
+    return str(manifest.metadata.invocation_id)
+
+
+def _fire(message: str, level: str) -> None:
+    from dbt_common.events.base_types import EventLevel
+    from dbt_common.events.functions import fire_event
+    from dbt_common.events.types import Note
+
+    fire_event(Note(msg=message), level=EventLevel.WARN if level == "warn" else EventLevel.INFO)
+
+
+def log_info(message: str) -> None:
+    """A line in dbt's log, shown like dbt's own progress lines."""
+    _fire(message, "info")
+
+
+def log_warning(message: str) -> None:
+    """A warning in dbt's log (does not fail the command, even with --warn-error)."""
+    _fire(message, "warn")
