@@ -273,7 +273,12 @@ def _opt_str(value: Any) -> str | None:
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
+    if type(value) is dict:  # the common case: an exact dict check is much cheaper than the ABC
+        return value
+    return value if isinstance(value, Mapping) else _EMPTY
+
+
+_EMPTY: Mapping[str, Any] = {}
 
 
 def _tessera_meta(node: Mapping[str, Any]) -> tuple[bool, Any]:
@@ -465,7 +470,6 @@ def _add_constraint(
 ) -> None:
     kind = str(c.get("type") or "custom")
     name = c.get("name") or None
-    args = _constraint_args(c)
     if kind == "not_null":
         for col in columns:
             g.constraint("not_null", [col], name)
@@ -474,12 +478,12 @@ def _add_constraint(
         # Always keyed by its columns: a column-level and a model-level key are the same.
         g.constraint("primary_key", columns, name, by_columns=True)
     elif kind in ("unique", "foreign_key"):
-        g.constraint(kind, columns, name, args)
+        g.constraint(kind, columns, name, _constraint_args(c))
     else:
         # check, custom (a SQL fragment) and types dbt may add later: told apart by name or
         # expression, since a model may declare several on the same columns.
         disc = name or " ".join(str(c.get("expression") or "").split()) or None
-        g.constraint(kind, columns, name, args, disc)
+        g.constraint(kind, columns, name, _constraint_args(c), disc)
 
 
 def _test_args(test: Mapping[str, Any], kwargs: Mapping[str, Any]) -> dict[str, Any]:
@@ -545,7 +549,7 @@ def _build_contract(
     meta: Mapping[str, Any],
     materialization: str | None,
     enforced: bool,
-    type_cache: dict[str | None, dict[str, Any]],
+    type_cache: dict[str | None, tuple[dict[str, Any], bool]],
 ) -> Contract:
     asset_id = str(node["unique_id"])
     columns = _mapping(node.get("columns"))
@@ -555,10 +559,25 @@ def _build_contract(
     )
     required: set[str] = set()
     enums: dict[str, list[Any]] = {}
+    properties: dict[str, Any] = {}
 
     for cname, col in columns.items():
-        for c in _mapping(col).get("constraints") or ():
-            _add_constraint(g, c, [str(cname)], required)
+        col = _mapping(col)
+        name = str(cname)
+        data_type = col.get("data_type")
+        cached = type_cache.get(data_type)
+        if cached is None:
+            fragment = column_schema(data_type, adapter_type)
+            flat = not any(isinstance(v, dict | list) for v in fragment.values())
+            cached = type_cache[data_type] = (fragment, flat)
+        # Flat fragments (nearly all) need only a shallow copy; nested ones a deep one.
+        prop = dict(cached[0]) if cached[1] else _plain(cached[0])
+        description = col.get("description")
+        if description:
+            prop["description"] = str(description)
+        properties[name] = prop
+        for c in col.get("constraints") or ():
+            _add_constraint(g, c, [name], required)
     for c in node.get("constraints") or ():
         cols = [str(x) for x in (c.get("columns") or [])]
         _add_constraint(g, c, cols, required)
@@ -566,22 +585,9 @@ def _build_contract(
         _add_test(g, test, required, enums)
     for gname, value in _mapping(meta.get("guarantees")).items():
         g.meta(str(gname), _plain(value))
-
-    properties: dict[str, Any] = {}
-    for cname, col in columns.items():
-        col = _mapping(col)
-        data_type = col.get("data_type")
-        cached = type_cache.get(data_type)
-        if cached is None:
-            cached = type_cache[data_type] = column_schema(data_type, adapter_type)
-        # Top-level copy: nested fragments (arrays/structs) are shared, never mutated.
-        prop = dict(cached)
-        if cname in enums:
-            prop["enum"] = _plain(enums[cname])
-        description = col.get("description")
-        if description:
-            prop["description"] = str(description)
-        properties[str(cname)] = prop
+    for cname, values in enums.items():
+        if cname in properties:
+            properties[cname]["enum"] = _plain(values)
 
     order = list(properties)
     schema: dict[str, Any] = {
@@ -631,7 +637,7 @@ def extract_project(
         )
 
     tests = _index_tests(nodes)
-    type_cache: dict[str | None, dict[str, Any]] = {}
+    type_cache: dict[str | None, tuple[dict[str, Any], bool]] = {}
     assets: dict[str, Asset] = {}
     models: dict[str, ModelInfo] = {}
     children: dict[str, list[str]] = {}

@@ -6,13 +6,14 @@ import json
 import sys
 import types
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tessera_dbt.dbt_compat import has_tessera_package, manifest_projection
 from tessera_dbt.extract import Project, extract_project
-from tests.harness import DbtProject, make_project
+from tests.harness import DbtProject, make_project, write_profiles
 
 pytestmark = pytest.mark.duckdb
 
@@ -166,3 +167,23 @@ def test_projection_of_live_manifest_equals_manifest_json(
         assert has_tessera_package(live)
         # Projected values are plain JSON (what the registry stores).
         json.dumps(projected)
+
+
+def test_generated_project_parses_like_the_generated_manifest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """benchmarks/generate.py: the project folder and the in-memory manifest agree."""
+    from benchmarks.generate import Spec, generate_manifest, write_project
+
+    spec = Spec(models=60, contracted=12, columns=8, exposures=3)
+    project_dir = write_project(tmp_path / "project", spec)
+    write_profiles(tmp_path / "profiles", project_dir, "duckdb")
+    project = DbtProject(project_dir, "duckdb", tmp_path / "profiles")
+    project.dbt("deps")
+    parsed = _parsed(project)
+    generated = extract_project(generate_manifest(spec), default_owner="platform")
+    assert len(parsed.assets) == 12
+    assert parsed.assets == generated.assets
+    assert parsed.models == generated.models
+    assert parsed.children == generated.children
+    assert parsed.exposures.keys() == generated.exposures.keys()
