@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from itertools import compress, filterfalse
+from operator import ne
 from typing import Any
 
 from tessera_dbt.contract import Change, Contract
@@ -163,6 +165,16 @@ _HANDLED = (
 # Materializations on which dbt enforces constraints (dbt-core: table and incremental).
 _ENFORCING_MATERIALIZATIONS = frozenset({"table", "incremental", "snapshot"})
 _MAX_DEPTH = 64
+# Root keys that root() handles itself (columns, not-null, order, model facts).
+_ROOT_OWN = frozenset(
+    {
+        "properties",
+        "required",
+        "x-tessera-column-order",
+        "x-dbt-materialization",
+        "x-dbt-contract-enforced",
+    }
+)
 # Changes that say nothing about the data type; any other change inside a column already
 # explains a new data_type spelling (int[] → bigint[] is reported at /items).
 _NOT_TYPE_KINDS = frozenset({"description_changed", "annotation_changed", "default_changed"})
@@ -171,8 +183,8 @@ _NOT_TYPE_KINDS = frozenset({"description_changed", "annotation_changed", "defau
 def is_contract_document(doc: Any) -> bool:
     """Whether ``doc`` is a contract document ``{"schema": {...}, "guarantees": {...}}``."""
     return (
-        isinstance(doc, Mapping)
-        and isinstance(doc.get("schema"), Mapping)
+        isinstance(doc, (dict, Mapping))
+        and isinstance(doc.get("schema"), (dict, Mapping))
         and "properties" not in doc
         and "type" not in doc
     )
@@ -182,12 +194,18 @@ def split_document(doc: Any) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """``(schema, guarantees)`` of a contract document; ``(schema, None)`` for a bare schema."""
     if isinstance(doc, Contract):
         return doc.schema, doc.guarantees
-    if not isinstance(doc, Mapping):
+    if not isinstance(doc, (dict, Mapping)):
         raise TypeError(f"a contract or JSON Schema must be an object, not {type(doc).__name__}")
     if is_contract_document(doc):
         guarantees = doc.get("guarantees")
-        return dict(doc["schema"]), dict(guarantees) if isinstance(guarantees, Mapping) else {}
-    return dict(doc), None
+        return _as_dict(doc["schema"]), _as_dict(guarantees) if isinstance(
+            guarantees, Mapping
+        ) else {}
+    return _as_dict(doc), None
+
+
+def _as_dict(value: Mapping[str, Any]) -> dict[str, Any]:
+    return value if isinstance(value, dict) else dict(value)
 
 
 def diff_documents(old: Any, new: Any) -> list[Change]:
@@ -253,11 +271,10 @@ def _normalize(node: Any) -> dict[str, Any]:
     return out
 
 
-def _required(schema: dict[str, Any], props: dict[str, Any]) -> set[str]:
-    req = schema.get("required")
-    if not isinstance(req, list) or not req:
-        return set()
-    return {r for r in req if isinstance(r, str) and not _is_nullable(props.get(r))}
+def _name_set(required: Any) -> frozenset[str]:
+    if type(required) is not list or not required:
+        return frozenset()
+    return frozenset(r for r in required if type(r) is str)
 
 
 def _fmt(value: Any) -> str:
@@ -341,8 +358,7 @@ class _Differ:
         )
 
     def run(self) -> list[Change]:
-        if self.old_root != self.new_root:
-            self.root()
+        self.root()
         og, ng = self.old_guarantees, self.new_guarantees
         if og is not None and ng is not None and og != ng:
             self.guarantees(og, ng)
@@ -354,24 +370,23 @@ class _Differ:
         old, new = self.old_root, self.new_root
         if "properties" in old or "properties" in new or old.get("type") == "object":
             self.properties(old, new, "", None, 0)
-            old_n, new_n = _normalize(old), _normalize(new)
-            delta = scalar_delta(old_n, new_n)
-            if delta is not None:
-                effect = _EFFECT_OF_RELATION[delta.relation]
-                self.emit(
-                    delta.kind,
-                    "/type",
-                    f"schema {delta.detail}",
-                    None,
-                    delta.old,
-                    delta.new,
-                    effect,
-                )
-            self.node_keys(old_n, new_n, "", "schema", None, 0, typed=delta is not None)
+            if any(old.get(k) != new.get(k) for k in old.keys() | new.keys() if k not in _ROOT_OWN):
+                self.root_keys(old, new)
         else:
             self.node(old, new, "", "schema", None, 0)
         self.column_order(old, new)
         self.model_facts(old, new)
+
+    def root_keys(self, old: dict[str, Any], new: dict[str, Any]) -> None:
+        """Root keywords other than the columns: a root type change, title, …"""
+        old_n, new_n = _normalize(old), _normalize(new)
+        delta = scalar_delta(old_n, new_n)
+        if delta is not None:
+            effect = _EFFECT_OF_RELATION[delta.relation]
+            self.emit(
+                delta.kind, "/type", f"schema {delta.detail}", None, delta.old, delta.new, effect
+            )
+        self.node_keys(old_n, new_n, "", "schema", None, 0, typed=delta is not None)
 
     def properties(
         self, old: dict[str, Any], new: dict[str, Any], path: str, column: str | None, depth: int
@@ -383,17 +398,41 @@ class _Differ:
             old_props = {}
         if not isinstance(new_props, dict):
             new_props = {}
-        if self.same(old_props, new_props) and old.get("required") == new.get("required"):
-            return
-        old_req = _required(old, old_props)
-        new_req = _required(new, new_props)
+        old_req_raw, new_req_raw = old.get("required"), new.get("required")
+        req_changed = old_req_raw != new_req_raw
+        # membership in the raw lists is enough per name; sets only when the lists differ
+        old_req: Any = old_req_raw if type(old_req_raw) is list else ()
+        new_req: Any = new_req_raw if type(new_req_raw) is list else ()
+        # Only names whose schema or not-null status changed need any Python-level work;
+        # finding them runs at C speed (filter/map/compress over the dicts).
+        if self.defs_changed:
+            changed = [n for n, p in new_props.items() if not self.same(old_props.get(n), p)]
+        else:
+            common = list(filter(old_props.__contains__, new_props))
+            changed = list(
+                compress(
+                    common,
+                    map(ne, map(old_props.__getitem__, common), map(new_props.__getitem__, common)),
+                )
+            )
+            if len(common) != len(new_props):
+                changed.extend(filterfalse(old_props.__contains__, new_props))
+            elif not changed and not req_changed and len(old_props) == len(new_props):
+                return
+        if req_changed:
+            flipped = (_name_set(old_req) ^ _name_set(new_req)) - set(changed)
+            changed.extend(n for n in new_props if n in flipped)
         top = column is None
-        for name, new_prop in new_props.items():
+        added = 0
+        for name in changed:
+            new_prop = new_props[name]
             sub = f"{path}/properties/{_pointer(name)}"
             col = name if top else column
             label = f"column {name}" if top else f"field {self.dotted(path, name)}"
+            now = name in new_req and not _is_nullable(new_prop)
             if name not in old_props:
-                if name in new_req:
+                added += 1
+                if now:
                     kind = "required_column_added" if top else "required_field_added"
                     self.emit(
                         kind, sub, f"required {label} was added (not null)", col, None, new_prop
@@ -405,7 +444,7 @@ class _Differ:
             old_prop = old_props[name]
             if not self.same(old_prop, new_prop):
                 self.node(old_prop, new_prop, sub, label, col, depth + 1)
-            was, now = name in old_req, name in new_req
+            was = name in old_req and not _is_nullable(old_prop)
             if was != now:
                 req_path = f"{path}/required/{_pointer(name)}"
                 if now:
@@ -426,6 +465,8 @@ class _Differ:
                         True,
                         False,
                     )
+        if len(old_props) == len(new_props) - added:
+            return  # every old name is still there
         for name, old_prop in old_props.items():
             if name in new_props:
                 continue
@@ -433,7 +474,7 @@ class _Differ:
             col = name if top else column
             label = f"column {name}" if top else f"field {self.dotted(path, name)}"
             kind = "column_removed" if top else "field_removed"
-            if name in old_req:
+            if name in old_req and not _is_nullable(old_prop):
                 self.emit(
                     kind, sub, f"required {label} was removed", col, old_prop, None, "incompatible"
                 )

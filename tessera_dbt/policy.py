@@ -72,8 +72,10 @@ def is_transitive(mode: str) -> bool:
 
 def severity(change: Change, mode: str, guarantee_mode: str = "notify") -> str | None:
     """Severity of one change: ``breaking``, ``warning``, ``info``; None when ignored."""
-    base = base_mode(mode)
-    effect = change.effect
+    return _severity(change.effect, base_mode(mode), check_guarantee_mode(guarantee_mode))
+
+
+def _severity(effect: str, base: str, guarantee_mode: str) -> str | None:
     if effect == "guarantee_relaxed":
         if guarantee_mode == "ignore":
             return None
@@ -194,12 +196,12 @@ def evaluate(
 
     Raises ValueError for an unknown mode or guarantee mode.
     """
-    check_mode(mode)
+    base = base_mode(mode)
     check_guarantee_mode(guarantee_mode)
     judged: list[JudgedChange] = []
     ignored: list[Change] = []
     for change in changes:
-        sev = severity(change, mode, guarantee_mode)
+        sev = _severity(change.effect, base, guarantee_mode)
         if sev is None:
             ignored.append(change)
         else:
