@@ -96,3 +96,8 @@ def test_case(case: dict[str, Any], mode: str, breaking: bool) -> None:
         assert {c.effect for c in changes if c.kind == kind} == {effect}
     for c in changes:
         assert c.message and c.path.startswith("/") and c.kind in KINDS
+
+
+def test_every_kind_is_documented() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "compatibility.md").read_text()
+    assert [kind for kind in KINDS if f"`{kind}`" not in doc] == []
