@@ -967,7 +967,13 @@ class _Differ:
     # ---------------------------------------------------------------- guarantees
 
     def guarantees(self, old: dict[str, Any], new: dict[str, Any]) -> None:
-        for key in sorted(old.keys() | new.keys()):
+        common = list(filter(new.__contains__, old))
+        keys = list(
+            compress(common, map(ne, map(old.__getitem__, common), map(new.__getitem__, common)))
+        )
+        keys.extend(filterfalse(new.__contains__, old))
+        keys.extend(filterfalse(old.__contains__, new))
+        for key in sorted(keys, key=str):
             a, b = old.get(key), new.get(key)
             if a == b:
                 continue
