@@ -187,3 +187,17 @@ def test_generated_project_parses_like_the_generated_manifest(
     assert parsed.models == generated.models
     assert parsed.children == generated.children
     assert parsed.exposures.keys() == generated.exposures.keys()
+
+
+@pytest.mark.postgres
+def test_contracts_are_the_same_on_duckdb_and_postgres(
+    shop: Project, new_project: Callable[..., DbtProject]
+) -> None:
+    """asset ids and fingerprints do not depend on the target's adapter."""
+    pg = _parsed(new_project("postgres"))
+    assert pg.adapter_type == "postgres"
+    assert set(pg.assets) == set(shop.assets)
+    for asset_id, asset in shop.assets.items():
+        assert pg.assets[asset_id].fingerprint == asset.fingerprint, asset_id
+    # PostgreSQL enforces the same five constraint types as DuckDB.
+    assert pg.assets["model.shop.orders"].guarantees["primary_key:(order_id)"]["enforced"]
