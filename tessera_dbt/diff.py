@@ -102,6 +102,24 @@ INVERSE_KINDS: dict[str, str] = {
 }
 INVERSE_KINDS.update({v: k for k, v in list(INVERSE_KINDS.items())})
 
+# Type kinds that dbt-core's contract check also reports when the data_type's base name
+# changes (int -> bigint): breaking in every mode but none, like dbt-core.
+_DBT_TYPE_KINDS = frozenset({"type_widened", "type_narrowed"})
+
+
+def _dbt_base_type(node: Mapping[str, Any]) -> str | None:
+    text = node.get(DATA_TYPE_KEY)
+    if not isinstance(text, str) or not text.strip():
+        return None
+    return text.split("(", 1)[0].strip().lower()
+
+
+def _dbt_base_type_changed(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    """Both sides are dbt columns whose data_type base names differ (as dbt-core compares)."""
+    a, b = _dbt_base_type(old), _dbt_base_type(new)
+    return a is not None and b is not None and a != b
+
+
 _EFFECT_OF_RELATION: dict[Relation, str] = {
     "widened": "widening",
     "narrowed": "narrowing",
@@ -505,6 +523,11 @@ class _Differ:
             return
         delta = scalar_delta(old, new)
         if delta is not None:
+            effect = _EFFECT_OF_RELATION[delta.relation]
+            if delta.kind in _DBT_TYPE_KINDS and _dbt_base_type_changed(old, new):
+                # dbt-core's state:modified.contract calls any change of a column's data
+                # type (cut at "(", lowercased) breaking, widening included: so do we.
+                effect = "incompatible"
             self.emit(
                 delta.kind,
                 path,
@@ -512,7 +535,7 @@ class _Differ:
                 column,
                 delta.old,
                 delta.new,
-                _EFFECT_OF_RELATION[delta.relation],
+                effect,
             )
             if delta.relation == "incompatible":
                 return
