@@ -9,11 +9,17 @@ the on-run-start hook reads, and audit events.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tessera_dbt import dbt_compat
+from tessera_dbt.consumers import (
+    DerivedRegistration,
+    derive_registrations,
+    merge_registrations,
+    model_code,
+)
 from tessera_dbt.extract import ContractError, Project, extract_project
 from tessera_dbt.gate import (
     GATED_COMMANDS,
@@ -27,6 +33,7 @@ from tessera_dbt.gate import (
     decide,
     render_block_message,
 )
+from tessera_dbt.registry import Registration as StoredRegistration
 from tessera_dbt.registry import Registry, RegistryState
 
 # Every proposal status: the gate must see closed proposals too, so that a change proposed
@@ -103,6 +110,20 @@ class Evaluator:
             dbt_compat.log_warning(f"Tessera: {exc}")
             return {"invocation_id": invocation_id, "command": self.command, "error": str(exc)}
         state = registry.load_state(statuses=ALL_STATUSES)
+        # Registrations the project implies (exposures, refs) count from the build that
+        # first sees them: the gate reads them before they are synced.
+        derived = derive_registrations(
+            project,
+            model_code(self.manifest),
+            team=self.config.get("tessera_team"),
+            registry_assets={a: r.owner_team for a, r in state.assets.items() if not r.deleted_at},
+        )
+        state = replace(
+            state,
+            registrations=merge_registrations(
+                state.registrations, derived, project.project_name, _stored_registration
+            ),
+        )
         result = decide(
             assets_for_gate(project),
             registry_view(state),
@@ -110,7 +131,7 @@ class Evaluator:
             today=_dt.date.today().isoformat(),
         )
         if self.writes:
-            self._record(registry, project, state, result, invocation_id)
+            self._record(registry, project, state, result, invocation_id, derived)
         elif records_checks:
             registry.write_checks(invocation_id, check_rows(result), self._summary(result))
         self._log(project, result)
@@ -124,6 +145,7 @@ class Evaluator:
         state: RegistryState,
         result: GateResult,
         invocation_id: str,
+        derived: Sequence[DerivedRegistration] = (),
     ) -> None:
         owners = {a.owner for a in project.assets.values() if a.owner}
         missing = sorted(o for o in owners if o not in state.teams)
@@ -134,6 +156,12 @@ class Evaluator:
             registry.upsert_assets(rows)
         if result.superseded:
             registry.supersede_proposals(result.superseded, reason="the producer changed it")
+        if project.project_name:
+            registry.call(
+                "sync_derived_registrations",
+                project_name=project.project_name,
+                registrations=[d.as_row() for d in derived],
+            )
         if result.new_proposals:
             by_asset = {d.asset_id: d for d in result.decisions}
             registry.open_proposals(
@@ -209,6 +237,10 @@ class Evaluator:
             "registry": self.config.get("registry"),
             **result.to_dict(),
         }
+
+
+def _stored_registration(d: DerivedRegistration) -> StoredRegistration:
+    return StoredRegistration(d.asset_id, d.team, d.source, d.columns, source_ref=d.source_ref)
 
 
 def _cli_fail_open() -> bool:

@@ -1,0 +1,300 @@
+"""Consumers derived from the project itself: exposures and downstream refs.
+
+Pure: imports nothing from dbt. From an extracted :class:`~tessera_dbt.extract.Project` it
+computes the registrations the project implies (DESIGN §3):
+
+- **exposures** of this project: the exposure's team (``meta.tessera.team``, else
+  ``owner.name``) consumes every asset the exposure depends on; ``source = 'exposure'``,
+  ``source_ref`` = the exposure's unique_id, all columns;
+- **downstream refs**: a model of this project that refs an asset owned by another team
+  registers its owner team on that asset; ``source = 'ref'``, ``source_ref`` = the model's
+  unique_id, columns inferred from the model's SQL (:mod:`tessera_dbt.lineage`) when that
+  is reliable, else all columns;
+- **cross-project refs**: a model of this project that refs a model of *another* project
+  (a two-argument ``ref`` to an installed project, or a node injected by a cross-project
+  plugin such as dbt-loom) registers the var ``tessera_team`` (else the model's owner) on
+  it, when the registry knows that model as an asset.
+
+One registration per (asset, team, source): several exposures or models of one team on one
+asset merge (columns united; all columns if any of them reads all), and ``source_ref`` lists
+their unique_ids, comma-separated. The owner team never consumes its own asset.
+
+The full set is handed to the ``tessera.sync_derived_registrations`` macro on every gated
+build; the macro inserts what is new and soft-deletes what this project no longer implies.
+:func:`merge_registrations` makes the registry state read by the gate include the set before
+the gate decides, so the build that first sees an exposure already counts it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
+
+from tessera_dbt.extract import Asset, ModelInfo, Project
+from tessera_dbt.lineage import columns_read, render_refs, sqlglot_dialect
+
+__all__ = [
+    "DERIVED_SOURCES",
+    "DerivedRegistration",
+    "derive_registrations",
+    "inferred_columns",
+    "merge_registrations",
+    "model_code",
+    "project_of",
+    "split_refs",
+]
+
+#: Registration sources that follow the project (the others are manual).
+DERIVED_SOURCES: tuple[str, ...] = ("exposure", "ref")
+
+
+@dataclass(frozen=True)
+class DerivedRegistration:
+    """A registration the project implies (see the module docstring)."""
+
+    asset_id: str
+    team: str
+    source: str  # "exposure" | "ref"
+    columns: tuple[str, ...] | None  # None: all columns
+    source_refs: tuple[str, ...]  # unique_ids of the exposures/models that imply it
+
+    @property
+    def source_ref(self) -> str:
+        """``source_refs`` as stored in ``tessera_registrations.source_ref``."""
+        return ",".join(self.source_refs)
+
+    def as_row(self) -> dict[str, Any]:
+        """The row handed to ``tessera.sync_derived_registrations``."""
+        return {
+            "asset_id": self.asset_id,
+            "team": self.team,
+            "source": self.source,
+            "columns": list(self.columns) if self.columns is not None else None,
+            "source_ref": list(self.source_refs),
+        }
+
+
+def split_refs(source_ref: str | None) -> list[str]:
+    """The unique_ids in a stored ``source_ref``."""
+    return [r.strip() for r in (source_ref or "").split(",") if r.strip()]
+
+
+def project_of(unique_id: str) -> str | None:
+    """The project (package) of a unique_id: ``model.shop.orders`` -> ``shop``."""
+    parts = unique_id.split(".")
+    return parts[1] if len(parts) >= 3 else None
+
+
+# -- SQL of the models ------------------------------------------------------------------
+def model_code(manifest: Any) -> dict[str, str]:
+    """``unique_id -> SQL`` of every model: compiled code when there is some, else raw code.
+
+    Accepts a ``manifest.json`` dict or dbt's live Manifest (read by attribute only).
+    """
+    nodes = manifest.get("nodes") if isinstance(manifest, Mapping) else manifest.nodes
+    out: dict[str, str] = {}
+    for uid, node in (nodes or {}).items():
+        if str(_attr(node, "resource_type") or "").lower().split(".")[-1] != "model":
+            continue
+        code = _attr(node, "compiled_code") or _attr(node, "raw_code")
+        if isinstance(code, str) and code.strip():
+            out[str(uid)] = code
+    return out
+
+
+def _attr(node: Any, key: str) -> Any:
+    return node.get(key) if isinstance(node, Mapping) else getattr(node, key, None)
+
+
+def inferred_columns(
+    project: Project, model: ModelInfo, asset_id: str, asset_columns: Sequence[str], code: str
+) -> tuple[str, ...] | None:
+    """The columns of ``asset_id`` that ``model`` reads, or None when not reliably known.
+
+    Raw code is rendered (refs become placeholders; other Jinja gives up); compiled code is
+    matched on the asset's relation name. Names the asset does not declare (aliases, typos)
+    are dropped; a query that reads no declared column counts as reading all of them.
+    """
+    dialect = sqlglot_dialect(project.adapter_type)
+    asset = project.assets.get(asset_id)
+    if "{{" in code or "{%" in code:
+        rendered = render_refs(code)
+        if rendered is None:
+            return None
+        targets = [p for p, call in rendered.refs.items() if _ref_points_to(call, asset_id, asset)]
+        if len(targets) != 1:
+            return None
+        found = columns_read(rendered.sql, targets[0], dialect)
+    else:
+        relation = asset.relation_name if asset is not None else None
+        if not relation:
+            return None
+        found = columns_read(code, relation, dialect)
+    if not found:
+        return None
+    if not asset_columns:
+        return tuple(sorted(found))
+    by_lower = {c.lower(): c for c in asset_columns}
+    picked = sorted(by_lower[c] for c in found if c in by_lower)
+    return tuple(picked) or None
+
+
+def _ref_points_to(call: Any, asset_id: str, asset: Asset | None) -> bool:
+    if call.kind != "ref":
+        return False
+    parts = asset_id.split(".")
+    if len(parts) < 3:
+        return False
+    package, name = parts[1], parts[2]
+    version = parts[3][1:] if len(parts) >= 4 and parts[3].startswith("v") else None
+    if call.name != name or (call.package is not None and call.package != package):
+        return False
+    if call.version is not None:
+        return version is not None and str(call.version) == version
+    # A ref without a version means the latest version (or an unversioned model).
+    return version is None or asset is None or asset.is_latest_version
+
+
+# -- derivation -------------------------------------------------------------------------
+def derive_registrations(
+    project: Project,
+    code: Mapping[str, str] | None = None,
+    *,
+    team: str | None = None,
+    registry_assets: Mapping[str, str | None] | None = None,
+) -> list[DerivedRegistration]:
+    """Every registration this project implies, sorted by (asset, team, source).
+
+    ``code`` maps model unique_ids to SQL (see :func:`model_code`; default: the models'
+    ``compiled_code``). ``team`` is the var ``tessera_team``: the team this project consumes
+    other projects' assets as. ``registry_assets`` maps asset ids the registry knows (not
+    deleted) to their owner team: a cross-project node is only registered on when the
+    registry knows it (None: no cross-project registrations).
+    """
+    this = project.project_name
+    code = code or {}
+    acc: dict[tuple[str, str, str], tuple[set[str] | None, set[str]]] = {}
+
+    def add(asset_id: str, who: str, source: str, cols: Iterable[str] | None, ref: str) -> None:
+        key = (asset_id, who, source)
+        if key not in acc:
+            acc[key] = (set(cols) if cols is not None else None, {ref})
+            return
+        columns, refs = acc[key]
+        refs.add(ref)
+        if columns is None or cols is None:
+            acc[key] = (None, refs)
+        else:
+            columns.update(cols)
+
+    def target(uid: str) -> tuple[str | None, Sequence[str]] | None:
+        """(owner, declared columns) of something one may consume, or None."""
+        if uid in project.assets:
+            asset = project.assets[uid]
+            return asset.owner, asset.columns
+        if registry_assets is not None and uid in registry_assets and project_of(uid) != this:
+            return registry_assets[uid], ()
+        return None
+
+    for exposure in project.exposures.values():
+        if not exposure.team or (exposure.package_name and exposure.package_name != this):
+            continue
+        for uid in exposure.depends_on:
+            found = target(uid)
+            if found is None or found[0] == exposure.team:
+                continue
+            add(uid, exposure.team, "exposure", None, exposure.unique_id)
+
+    for model in project.models.values():
+        if model.package_name != this:
+            continue
+        for uid in model.depends_on:
+            found = target(uid)
+            if found is None or uid == model.unique_id:
+                continue
+            owner, declared = found
+            cross = project_of(uid) != this
+            who = (team or model.owner) if cross else model.owner
+            if not who or who == owner:
+                continue
+            sql = code.get(model.unique_id) or model.compiled_code
+            cols = inferred_columns(project, model, uid, declared, sql) if sql else None
+            add(uid, who, "ref", cols, model.unique_id)
+
+    out = [
+        DerivedRegistration(
+            asset_id=asset_id,
+            team=who,
+            source=source,
+            columns=tuple(sorted(columns)) if columns else None,
+            source_refs=tuple(sorted(refs)),
+        )
+        for (asset_id, who, source), (columns, refs) in acc.items()
+    ]
+    return sorted(out, key=lambda r: (r.asset_id, r.team, r.source))
+
+
+# -- the registry state the gate reads ----------------------------------------------------
+class StoredRegistration(Protocol):
+    """What :func:`merge_registrations` reads of a registry registration."""
+
+    @property
+    def team(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def columns(self) -> tuple[str, ...] | None: ...
+    @property
+    def source_ref(self) -> str | None: ...
+
+
+R = TypeVar("R", bound=StoredRegistration)
+
+
+def merge_registrations(
+    existing: Mapping[str, Sequence[R]],
+    derived: Sequence[DerivedRegistration],
+    project_name: str | None,
+    make: Callable[[DerivedRegistration], R],
+) -> dict[str, tuple[R, ...]]:
+    """The registrations as they will be once this project's derived set is synced.
+
+    Manual registrations and derived ones implied only by other projects are kept; derived
+    ones implied by this project are replaced by ``derived`` (``make`` builds the registry's
+    row type). Mirrors what ``tessera.sync_derived_registrations`` writes.
+    """
+    wanted: dict[tuple[str, str, str], DerivedRegistration] = {
+        (d.asset_id, d.team, d.source): d for d in derived
+    }
+    out: dict[str, list[R]] = {}
+    for asset_id, regs in existing.items():
+        for reg in regs:
+            key = (asset_id, reg.team, reg.source)
+            if reg.source not in DERIVED_SOURCES:
+                out.setdefault(asset_id, []).append(reg)
+                continue
+            refs = split_refs(reg.source_ref)
+            others = [r for r in refs if project_of(r) != project_name]
+            if len(others) == len(refs) and key not in wanted:
+                out.setdefault(asset_id, []).append(reg)  # another project's registration
+                continue
+            if key in wanted:
+                d = wanted.pop(key)
+                if others:
+                    d = _union(d, reg.columns, others)
+                out.setdefault(asset_id, []).append(make(d))
+            elif others:
+                out.setdefault(asset_id, []).append(reg)
+    for d in wanted.values():
+        out.setdefault(d.asset_id, []).append(make(d))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _union(
+    d: DerivedRegistration, columns: tuple[str, ...] | None, refs: Collection[str]
+) -> DerivedRegistration:
+    cols = None if d.columns is None or columns is None else tuple(sorted({*d.columns, *columns}))
+    return DerivedRegistration(
+        d.asset_id, d.team, d.source, cols, tuple(sorted({*d.source_refs, *refs}))
+    )

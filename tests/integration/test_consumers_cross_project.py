@@ -1,0 +1,87 @@
+"""Cross-project consumers through dbt-loom: a consumer project registers itself upstream.
+
+The shop project publishes orders; the analytics project (tests/fixtures/consumers/analytics)
+installs Tessera, sets ``tessera_team: analytics`` and reads ``ref('shop', 'orders')``, a
+node dbt-loom injects from shop's manifest.json. Both share one registry (one DuckDB file).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from tests.harness import DbtProject, write_profiles
+
+pytest.importorskip("dbt_loom")
+pytestmark = [pytest.mark.slow, pytest.mark.duckdb]
+
+
+def test_consumer_project_registers_on_upstream_assets_and_joins_open_proposals(
+    new_project: Callable[..., DbtProject],
+) -> None:
+    shop = new_project("duckdb")
+    shop.dbt("build")  # publishes orders 1.0.0 and writes target/manifest.json
+
+    # shop drops status: finance (exposure, all columns) must answer; marketing does not.
+    marts = shop.read_yaml("models/marts/_marts.yml")
+    for model in marts["models"]:
+        if model["name"] == "orders":
+            model["columns"] = [c for c in model["columns"] if c["name"] != "status"]
+    shop.write_yaml("models/marts/_marts.yml", marts)
+    sql = (shop.dir / "models/marts/orders.sql").read_text()
+    shop.write(
+        "models/marts/orders.sql", sql.replace(",\n    cast(status as varchar(20)) as status", "")
+    )
+    # dbt-loom reads the manifest of the published state (status still there).
+    manifest = shop.dir / "target" / "manifest.json"
+    published = shop.dir / "published_manifest.json"
+    published.write_bytes(manifest.read_bytes())
+    assert shop.dbt("build", expect=None).returncode != 0
+
+    analytics = new_project("duckdb", "consumers/analytics")
+    write_profiles(analytics.profiles_dir, shop.dir, "duckdb")  # the same warehouse
+    analytics.write_yaml(
+        "dbt_loom.config.yml",
+        {
+            "manifests": [
+                {
+                    "name": "shop",
+                    "type": "file",
+                    "config": {"path": str(published)},
+                    "excluded_packages": ["tessera"],
+                }
+            ]
+        },
+    )
+    # The consumer project has no blocked asset: it builds, and registers on shop's orders.
+    analytics.dbt("build")
+
+    assert shop.query(
+        "select team, source, columns_json, source_ref from {schema}.tessera_registrations "
+        "where asset_id = 'model.shop.orders' and source = 'ref' order by team"
+    ) == [
+        ("analytics", "ref", '["order_id", "status"]', "model.analytics.order_report"),
+        ("marketing", "ref", '["amount", "order_id"]', "model.shop.mkt_order_values"),
+    ]
+    # analytics reads status: it joined the open proposal; marketing never did.
+    teams = shop.query(
+        "select pt.team, pt.reason from {schema}.tessera_proposal_teams pt "
+        "join {schema}.tessera_proposals p on p.proposal_id = pt.proposal_id "
+        "where p.asset_id = 'model.shop.orders' and p.status = 'pending' order by pt.team"
+    )
+    assert [t[0] for t in teams] == ["analytics", "finance"]
+    assert "status" in teams[0][1]
+
+    # The model goes away: its registration is soft-deleted (audited); the shop project's
+    # own derived registrations are not the analytics project's to remove.
+    (analytics.dir / "models/order_report.sql").unlink()
+    analytics.dbt("build")
+    assert shop.query(
+        "select team, deleted_at is not null from {schema}.tessera_registrations "
+        "where asset_id = 'model.shop.orders' order by team"
+    ) == [("analytics", True), ("finance", False), ("marketing", False)]
+    assert shop.query(
+        "select count(*) from {schema}.tessera_audit_log "
+        "where action = 'consumer_unregistered' and details_json like '%analytics%'"
+    ) == [(1,)]
