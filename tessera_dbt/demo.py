@@ -8,14 +8,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from tessera_dbt.dbt_runner import DbtOptions, DbtOutcome, invoke, operation_json
 from tessera_dbt.package import package_path
 
 RAW_ORDERS = """\
@@ -60,75 +61,84 @@ CHANNEL_COLUMN = """\
 """
 
 
+# The history columns worth showing in step 7 (whatever else the view has).
+HISTORY_COLUMNS = [
+    "model_name",
+    "version",
+    "previous_version",
+    "bump",
+    "published_at",
+    "published_by",
+    "proposal_id",
+]
+
+
 class DemoError(RuntimeError):
     """A step of the demo did not do what the story says."""
 
 
-def _dbt_executable() -> list[str]:
-    candidate = Path(sys.executable).parent / "dbt"
-    if candidate.exists():
-        return [str(candidate)]
-    found = shutil.which("dbt")
-    if found:
-        return [found]
-    return [sys.executable, "-m", "dbt.cli.main"]
-
-
 class Demo:
-    """Runs the walk-through in ``root``; ``say`` prints narration."""
+    """Runs the walk-through in ``root``; ``say`` prints narration.
+
+    dbt runs in this process (``tessera_dbt.dbt_runner``): importing dbt once makes every
+    later command take about a second.
+    """
 
     def __init__(self, root: Path, say: Callable[[str], None] = print) -> None:
         self.root = root
         self.project = root / "shop"
         self.say = say
+        self.options = DbtOptions(project_dir=str(self.project), profiles_dir=str(self.project))
         self.env = {
-            **os.environ,
-            "DBT_PROFILES_DIR": str(self.project),
             "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
             "TESSERA_ACTOR": os.environ.get("TESSERA_ACTOR", "demo-user"),
         }
 
     # -- plumbing -----------------------------------------------------------------
     def write(self, rel: str, text: str) -> None:
+        """Write a file of the demo project."""
         path = self.project / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
 
-    def dbt(self, *args: str, expect_ok: bool = True, show: bool = False) -> str:
-        argv = [*_dbt_executable(), *args]
-        self.say(f"\n$ dbt {' '.join(args)}")
-        proc = subprocess.run(argv, cwd=self.project, env=self.env, capture_output=True, text=True)
-        output = proc.stdout + proc.stderr
+    def dbt(self, *args: str, expect_ok: bool = True, show: bool = False) -> DbtOutcome:
+        """Run one dbt command; ``show`` prints what Tessera logged (or the error)."""
+        self.say(f"\n$ dbt {' '.join(_shell_quote(a) for a in args)}")
+        outcome = invoke(list(args), self.options, env=self.env)
         if show:
-            self.say(textwrap.indent(_interesting(output), "    "))
-        if expect_ok and proc.returncode != 0:
-            raise DemoError(f"dbt {' '.join(args)} failed ({proc.returncode}):\n{output}")
-        if not expect_ok and proc.returncode == 0:
-            raise DemoError(f"dbt {' '.join(args)} should have been refused:\n{output}")
-        return output
+            text = _readable(outcome.error_text()) if not outcome.success else ""
+            text = text or "\n".join(m.removeprefix("tessera: ") for m in outcome.logged)
+            if text:
+                self.say(textwrap.indent(text, "    "))
+        if expect_ok and not outcome.success:
+            raise DemoError(f"dbt {' '.join(args)} failed: {outcome.error_text()}")
+        if not expect_ok and outcome.success:
+            raise DemoError(f"dbt {' '.join(args)} should have been refused")
+        return outcome
 
-    def operation(self, name: str, args: dict[str, Any], show: bool = True) -> str:
-        return self.dbt("run-operation", f"tessera.{name}", "--args", json.dumps(args), show=show)
+    def operation(self, name: str, args: dict[str, Any], show: bool = True) -> DbtOutcome:
+        """``dbt run-operation tessera.<name> --args '<yaml>'``."""
+        return self.dbt("run-operation", f"tessera.{name}", "--args", _yaml(args), show=show)
 
-    def query(self, sql: str) -> list[tuple[Any, ...]]:
-        import duckdb
-
-        con = duckdb.connect(str(self.project / "demo.duckdb"), read_only=True)
-        try:
-            return [tuple(r) for r in con.execute(sql).fetchall()]
-        finally:
-            con.close()
+    def query(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """Run SQL through ``dbt show --inline`` (dbt holds the DuckDB file)."""
+        outcome = self.dbt("show", "--inline", sql, "--limit", "50")
+        if not outcome.success:
+            raise DemoError(f"dbt show failed: {outcome.error_text()}")
+        table = outcome.result.results[0].agate_table
+        return list(table.column_names), [tuple(row) for row in table.rows]
 
     def check_report(self) -> dict[str, Any]:
+        """The gate's report of the last command (target/tessera_check.json)."""
         data: dict[str, Any] = json.loads(
             (self.project / "target" / "tessera_check.json").read_text(encoding="utf-8")
         )
         return data
 
-    def contracts(self) -> list[tuple[Any, ...]]:
-        return self.query(
-            "select asset_id, version from tessera.tessera_contracts order by published_at"
-        )
+    def versions(self) -> list[str]:
+        """Published versions of ``orders``, from the registry (tessera.contract_history)."""
+        doc = operation_json("contract_history", {"model": "orders"}, self.options)
+        return [str(v["version"]) for v in doc.get("versions", [])]
 
     # -- the story ----------------------------------------------------------------
     def setup(self) -> None:
@@ -166,17 +176,19 @@ class Demo:
         )
 
     def run(self) -> None:
+        """Tell the story; raise DemoError when a step does not do what it says."""
         say = self.say
         say(
-            "Tessera demo: a producer team (core-data) owns the `orders` model; a consumer\n"
-            f"team (marketing) depends on it. Project: {self.project}"
+            "Tessera demo: the core-data team owns the `orders` model; the marketing team\n"
+            "reads it. Every step below is a real dbt command on embedded DuckDB.\n"
+            f"Project: {self.project}"
         )
         self.setup()
         self.dbt("deps")
 
         say("\n1. The first build publishes the contract of `orders` as version 1.0.0.")
         self.dbt("build")
-        say(f"   tessera_contracts: {self.contracts()}")
+        say(f"   published versions: {self.versions()}")
 
         say("\n2. Marketing registers as a consumer of `orders` (it reads order_id and status).")
         self.operation("create_team", {"name": "marketing", "description": "Campaign analytics"})
@@ -185,10 +197,10 @@ class Demo:
             {"model": "orders", "team": "marketing", "columns": ["order_id", "status"]},
         )
 
-        say("\n3. A new nullable column is a compatible change: it ships as 1.1.0.")
+        say("\n3. A new nullable column is a compatible change: the build ships it as 1.1.0.")
         self.set_orders(status=True, channel=True)
         self.dbt("build")
-        say(f"   tessera_contracts: {self.contracts()}")
+        say(f"   published versions: {self.versions()}")
 
         say(
             "\n4. Someone drops the `status` column. Under `backward` compatibility that is\n"
@@ -200,10 +212,17 @@ class Demo:
         blocked = [d for d in report["decisions"] if d["verdict"] == "blocked"]
         if not blocked:
             raise DemoError("the build was refused but no model is blocked in tessera_check.json")
-        proposal_id = blocked[0]["proposal_id"]
-        say(f"   tessera_contracts is unchanged: {self.contracts()}")
+        proposal_id = str(blocked[0]["proposal_id"])
+        say(f"   Nothing shipped: published versions are still {self.versions()}")
+        say(
+            "   The producer sees the same verdict in CI without touching the registry:\n"
+            "   `tessera check --format markdown` turns it into a pull-request comment."
+        )
 
-        say(f"\n5. Marketing migrates its dashboards and approves proposal {proposal_id}.")
+        say(
+            f"\n5. Marketing moves its dashboards off `status` and approves {proposal_id}\n"
+            f"   (the same as `tessera proposal acknowledge {proposal_id} --team marketing`)."
+        )
         self.operation(
             "acknowledge",
             {
@@ -214,45 +233,85 @@ class Demo:
             },
         )
 
-        say("\n6. The same build now ships the breaking change as a new major version, 2.0.0.")
+        say("\n6. The same build now ships the breaking change as a new major version.")
         self.dbt("build")
-        versions = [v for _, v in self.contracts()]
+        versions = self.versions()
         if "2.0.0" not in versions:
             raise DemoError(f"expected 2.0.0 to be published, found {versions}")
+        say(f"   published versions: {versions}  <- 2.0.0 shipped under {proposal_id}")
 
-        say("\n7. Everything is in ordinary tables and views. The contract history:")
-        self.dbt("run", "--select", "package:tessera")
-        rows = self.query(
-            "select model_name, version, published_at is not null, proposal_id "
-            "from tessera.tessera_contract_history order by published_at"
-        )
-        for row in rows:
-            say(f"   {row}")
+        say("\n7. Everything lives in ordinary warehouse tables. The contract history in SQL:")
+        columns, rows = self.query(self.history_sql())
+        shown = [c for c in HISTORY_COLUMNS if c in columns] or columns
+        picked = [tuple(row[columns.index(c)] for c in shown) for row in rows]
+        say(textwrap.indent(_table(shown, picked), "   "))
         say(
-            "\nDone. Every table lives in the `tessera` schema of demo.duckdb; the views are\n"
-            "documented in `dbt docs`. Read docs/ for the compatibility rules and CI set-up."
+            "\nDone: a breaking change was held until its consumer agreed, then shipped as 2.0.0.\n"
+            "Next: README.md (install into your project), docs/ci.md (tessera check in CI)."
+        )
+
+    def history_sql(self) -> str:
+        """SQL over the history view when the package has it, else over the table."""
+        if (package_path() / "models" / "tessera_contract_history.sql").is_file():
+            self.dbt("run", "--select", "package:tessera")
+            return "select * from {{ ref('tessera', 'tessera_contract_history') }}"
+        return (
+            "select asset_id as model_name, version, bump, published_at, published_by, proposal_id "
+            "from tessera.tessera_contracts order by major, minor, patch"
         )
 
 
-def _interesting(output: str) -> str:
-    """Drop dbt's timing/banner lines so the gate's message stands out."""
-    keep = []
-    for line in output.splitlines():
-        text = line.split(" ", 1)[1] if line[:2].isdigit() and " " in line else line
-        if text.startswith(("Running with dbt", "Registered adapter", "Found ")):
-            continue
-        keep.append(text)
-    return "\n".join(keep).strip()
+def _shell_quote(arg: str) -> str:
+    return arg if all(c.isalnum() or c in "-_.:/=" for c in arg) else f"'{arg}'"
+
+
+def _yaml(args: dict[str, Any]) -> str:
+    """``--args`` as a user would type them: flow-style YAML on one line."""
+    text: str = yaml.safe_dump(args, default_flow_style=True, sort_keys=False, width=1000)
+    return text.strip()
+
+
+def _readable(message: str) -> str:
+    """The gate's message without dbt's frame lines (``> in macro …``)."""
+    keep = [
+        line
+        for line in message.splitlines()
+        if not line.strip().startswith("> ") and line.strip() != "Encountered an error:"
+    ]
+    return textwrap.dedent("\n".join(keep)).strip()
+
+
+def _table(columns: list[str], rows: list[tuple[Any, ...]]) -> str:
+    cells = [columns, *[[_cell(v) for v in row] for row in rows]]
+    widths = [max(len(line[i]) for line in cells) for i in range(len(columns))]
+    out = [
+        "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in cells
+    ]
+    out.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(out)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        return str(value.strftime("%Y-%m-%d %H:%M:%S"))
+    return str(value)[:40]
 
 
 def run_demo(keep: bool = False, say: Callable[[str], None] = print) -> Path:
-    """Run the walk-through; returns the folder (removed afterwards unless ``keep``)."""
+    """Run the walk-through; returns the project folder (removed afterwards unless ``keep``)."""
     root = Path(tempfile.mkdtemp(prefix="tessera-demo-"))
     try:
         Demo(root, say).run()
     finally:
         if keep:
-            say(f"\nThe demo project is kept in {root / 'shop'}")
+            say(
+                f"\nThe demo project is kept in {root / 'shop'}. Explore it with:\n"
+                f"  cd {root / 'shop'} && export DBT_PROFILES_DIR=.\n"
+                "  tessera asset list; tessera contract history orders; "
+                "tessera proposal list --status all"
+            )
         else:
             shutil.rmtree(root, ignore_errors=True)
-    return root
+    return root / "shop"

@@ -1,0 +1,185 @@
+"""``tessera proposal list|show|acknowledge|withdraw|force``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from tessera_dbt.commands._common import (
+    act,
+    dbt_options,
+    echo_json,
+    fail,
+    fetch,
+    format_option,
+    options_from,
+    short_time,
+    table,
+)
+
+STATUSES = [
+    "open",
+    "all",
+    "pending",
+    "approved",
+    "rejected",
+    "withdrawn",
+    "forced",
+    "published",
+    "superseded",
+    "expired",
+]
+OPEN = ("pending", "approved", "rejected")
+
+
+@click.group("proposal")
+def proposal_group() -> None:
+    """Breaking changes waiting for their consumers (tessera_proposals)."""
+
+
+@proposal_group.command("list")
+@click.option(
+    "--status",
+    type=click.Choice(STATUSES),
+    default="open",
+    show_default=True,
+    help="open = pending, approved or rejected.",
+)
+@click.option("--team", help="Only proposals this team is affected by.")
+@dbt_options
+@format_option("text", "json")
+def proposal_list(status: str, team: str | None, fmt: str, **kw: Any) -> None:
+    """Proposals with the teams still owing an answer (tessera.list_proposals)."""
+    doc = fetch("list_proposals", {"status": status, "team": team}, options_from(kw), fmt)
+    if fmt == "json":
+        echo_json(doc)
+        return
+    rows = [
+        [
+            p["proposal_id"],
+            p.get("model_name") or p.get("asset_id"),
+            p.get("status"),
+            p.get("base_version"),
+            p.get("next_version"),
+            short_time(p.get("created_at")),
+            p.get("waiting_for"),
+            p.get("blocked_by"),
+        ]
+        for p in doc.get("proposals", [])
+    ]
+    headers = [
+        "proposal",
+        "model",
+        "status",
+        "base",
+        "next",
+        "created",
+        "waiting for",
+        "blocked by",
+    ]
+    click.echo(table(headers, rows, f"no {'' if status == 'all' else status + ' '}proposals"))
+
+
+@proposal_group.command("show")
+@click.argument("proposal")
+@dbt_options
+@format_option("text", "json")
+def proposal_show(proposal: str, fmt: str, **kw: Any) -> None:
+    """One proposal: its changes, affected teams and their answers.
+
+    PROPOSAL is a proposal id, or a model with exactly one open proposal.
+    """
+    doc = fetch("list_proposals", {"status": "all"}, options_from(kw), fmt)
+    found = find_proposal(doc.get("proposals", []), proposal, fmt)
+    if fmt == "json":
+        echo_json(found)
+        return
+    click.echo(render_proposal(found))
+
+
+def find_proposal(proposals: list[dict[str, Any]], key: str, fmt: str) -> dict[str, Any]:
+    """The proposal with this id, else the one open proposal of the model named ``key``."""
+    for p in proposals:
+        if p.get("proposal_id") == key:
+            return p
+    of_model = [
+        p
+        for p in proposals
+        if key in (p.get("model_name"), p.get("asset_id")) and p.get("status") in OPEN
+    ]
+    if len(of_model) == 1:
+        return of_model[0]
+    if of_model:
+        ids = ", ".join(p["proposal_id"] for p in of_model)
+        fail(f"model {key!r} has {len(of_model)} open proposals; name one of: {ids}", fmt)
+    fail(f"no proposal {key!r} (see `tessera proposal list --status all`)", fmt)
+
+
+def render_proposal(p: dict[str, Any]) -> str:
+    """A proposal for people: header, changes, teams and what to run next."""
+    lines = [
+        f"proposal {p['proposal_id']}: {p.get('model_name') or ''} ({p.get('asset_id')})",
+        f"status: {p.get('status')}   base {p.get('base_version') or '-'} -> "
+        f"next {p.get('next_version') or '-'}   opened {short_time(p.get('created_at'))} "
+        f"by {p.get('created_by') or 'unknown'}",
+        "",
+        "changes:",
+    ]
+    for ch in p.get("changes") or []:
+        lines.append(f"  {ch.get('severity') or '':9} {ch.get('message')}")
+    lines += ["", "teams:"]
+    rows = [
+        [t["team"], t.get("response") or "(waiting)", t.get("note"), t.get("reason")]
+        for t in p.get("teams") or []
+    ]
+    lines.append(table(["team", "answer", "note", "reason"], rows, "  none affected"))
+    if p.get("status") in OPEN:
+        for team in p.get("waiting_for") or []:
+            lines.append(
+                f"\nto approve: tessera proposal acknowledge {p['proposal_id']} --team {team}"
+            )
+    return "\n".join(lines)
+
+
+@proposal_group.command("acknowledge")
+@click.argument("proposal")
+@click.option("--team", required=True, help="The affected team that answers.")
+@click.option(
+    "--response",
+    type=click.Choice(["approved", "migrating", "blocked"]),
+    default="approved",
+    show_default=True,
+)
+@click.option("--note", help="A word for the producer.")
+@dbt_options
+@format_option("text", "json")
+def proposal_acknowledge(
+    proposal: str, team: str, response: str, note: str | None, fmt: str, **kw: Any
+) -> None:
+    """Answer a proposal for a team (tessera.acknowledge).
+
+    PROPOSAL is a proposal id, or a model with exactly one open proposal.
+    """
+    args = {"proposal_id": proposal, "team": team, "response": response, "note": note}
+    act("acknowledge", args, options_from(kw), fmt)
+
+
+@proposal_group.command("withdraw")
+@click.argument("proposal")
+@click.option("--reason", help="Why (kept in the audit log).")
+@dbt_options
+@format_option("text", "json")
+def proposal_withdraw(proposal: str, reason: str | None, fmt: str, **kw: Any) -> None:
+    """The owner takes a proposal back (tessera.withdraw)."""
+    act("withdraw", {"proposal_id": proposal, "reason": reason}, options_from(kw), fmt)
+
+
+@proposal_group.command("force")
+@click.argument("proposal")
+@click.option("--reason", required=True, help="Why it must ship now (audited).")
+@dbt_options
+@format_option("text", "json")
+def proposal_force(proposal: str, reason: str, fmt: str, **kw: Any) -> None:
+    """An admin lets a breaking change ship without every answer (tessera.force)."""
+    act("force", {"proposal_id": proposal, "reason": reason}, options_from(kw), fmt)
