@@ -189,17 +189,8 @@ def columns_read(
 
 @lru_cache(maxsize=4096)
 def _columns_read(sql: str, target: tuple[str, ...], dialect: str | None) -> frozenset[str] | None:
-    try:
-        statements = sqlglot.parse(sql, read=dialect)
-    except Exception:  # any parser failure means: not reliably known
-        return None
-    trees = [s for s in statements if s is not None]
-    if len(trees) != 1:
-        return None
-    tree = trees[0]
-    try:
-        scopes = traverse_scope(tree)
-    except Exception:
+    scopes = _scopes(sql, dialect)
+    if scopes is None:
         return None
     found = False
     columns: set[str] = set()
@@ -214,9 +205,25 @@ def _columns_read(sql: str, target: tuple[str, ...], dialect: str | None) -> fro
             return None
         for scope in scopes:
             _collect(scope, target, aliases, columns)
-    except _AllColumns:
+    except Exception:  # _AllColumns, or anything unexpected: not reliably known
         return None
     return frozenset(columns)
+
+
+@lru_cache(maxsize=1024)
+def _scopes(sql: str, dialect: str | None) -> tuple[Scope, ...] | None:
+    """The query's scopes (parsed once per SQL text, whatever the number of targets)."""
+    try:
+        statements = sqlglot.parse(sql, read=dialect)
+    except Exception:  # any parser failure means: not reliably known
+        return None
+    trees = [s for s in statements if s is not None]
+    if len(trees) != 1:
+        return None
+    try:
+        return tuple(traverse_scope(trees[0]))
+    except Exception:
+        return None
 
 
 def _target_aliases(scope: Scope, target: tuple[str, ...]) -> set[str]:

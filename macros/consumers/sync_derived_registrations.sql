@@ -122,7 +122,8 @@
             {%- endfor -%}
         {%- endif -%}
     {%- endif -%}
-    {%- do statements.extend(tessera.insert_rows('tessera_registrations', inserts)) -%}
+    {#- A concurrent build of the same project may have inserted the row meanwhile: skip it. -#}
+    {%- do statements.extend(tessera.upsert_rows('tessera_registrations', inserts, ['asset_id', 'team', 'source'])) -%}
     {%- do statements.extend(tessera.insert_rows('tessera_audit_log', audit)) -%}
     {%- do tessera.run_writes(statements) -%}
     {{ return(out) }}
