@@ -1,0 +1,65 @@
+{#- Resolve a `model` argument (a model name, "package.name", a unique_id, or with ".vN" for a
+    version) to an asset of the project (graph.nodes). A bare name of a versioned model
+    means its latest version, as ref() does. Refuses unknown, ambiguous and non-asset models.
+    With registry_fallback, a model that left the project is still found by the asset_id
+    (or model name) it has in tessera_assets. Returns a dict: asset_id, name, package_name,
+    version, owner, columns, in_project. -#}
+{% macro find_model(op, argument, value, registry_fallback=false) %}
+    {%- set candidates = [] -%}
+    {%- for node in graph.nodes.values() if node.resource_type == 'model' -%}
+        {%- set full = node.package_name ~ '.' ~ node.name -%}
+        {%- set names = [node.unique_id, full, node.name] -%}
+        {%- if node.version is not none -%}
+            {%- do names.extend([node.name ~ '.v' ~ node.version, full ~ '.v' ~ node.version]) -%}
+        {%- endif -%}
+        {%- if value in names -%}{%- do candidates.append(node) -%}{%- endif -%}
+    {%- endfor -%}
+    {%- if candidates | length > 1 -%}
+        {%- set latest = [] -%}
+        {%- for node in candidates -%}
+            {%- if node.version is not none and node.latest_version is not none and (node.version | string) == (node.latest_version | string) -%}
+                {%- do latest.append(node) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- set families = candidates | map(attribute='package_name') | unique | list | length == 1 and candidates | map(attribute='name') | unique | list | length == 1 -%}
+        {%- if families and latest | length == 1 -%}
+            {%- set candidates = latest -%}
+        {%- else -%}
+            {%- do tessera.refuse(op, argument, value, 'is ambiguous', 'one of ' ~ (candidates | map(attribute='unique_id') | sort | join(', '))) -%}
+        {%- endif -%}
+    {%- endif -%}
+    {%- if candidates | length == 0 -%}
+        {%- if registry_fallback -%}
+            {%- set rows = tessera.run_select('select asset_id, model_name, project_name, model_version, owner_team from ' ~ tessera.registry_relation('tessera_assets') ~ ' where asset_id = ' ~ tessera.quote_literal(value) ~ ' or model_name = ' ~ tessera.quote_literal(value)) -%}
+            {%- if rows | length == 1 -%}
+                {{ return({'asset_id': rows[0].asset_id, 'name': rows[0].model_name, 'package_name': rows[0].project_name,
+                           'version': rows[0].model_version, 'owner': rows[0].owner_team, 'compatibility': none, 'columns': [], 'in_project': false}) }}
+            {%- endif -%}
+        {%- endif -%}
+        {%- do tessera.refuse(op, argument, value, 'is not a model of this project', 'a model name, package.name or unique_id of a contracted model') -%}
+    {%- endif -%}
+    {%- set node = candidates[0] -%}
+    {%- set meta = node.config.get('meta') or node.get('meta') or {} -%}
+    {%- set spec = meta.get('tessera') -%}
+    {%- set contract = node.config.get('contract') or {} -%}
+    {%- if not contract.get('enforced') and spec is none -%}
+        {%- do tessera.refuse(op, argument, value, 'is not a Tessera asset', 'a model with an enforced contract or meta.tessera') -%}
+    {%- endif -%}
+    {%- set found = {'owner': spec.get('owner') if spec is mapping else none} -%}
+    {%- if found.owner is none and node.config.get('group') and graph.get('groups') -%}
+        {%- for group in graph.groups.values() if group.name == node.config.group -%}
+            {%- do found.update({'owner': group.owner.name}) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- set owner = found.owner -%}
+    {{ return({
+        'asset_id': node.unique_id,
+        'name': node.name,
+        'package_name': node.package_name,
+        'version': node.version,
+        'owner': owner if owner is not none else tessera.get_config_var('tessera_default_owner'),
+        'compatibility': (spec.get('compatibility') if spec is mapping else none) or tessera.get_config_var('tessera_default_compatibility'),
+        'columns': node.columns.keys() | list,
+        'in_project': true,
+    }) }}
+{% endmacro %}

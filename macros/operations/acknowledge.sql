@@ -1,0 +1,58 @@
+{#- dbt run-operation tessera.acknowledge --args '{proposal_id: orders-7f3a2c, team: growth,
+    response: approved, note: "we migrated"}'
+    A team affected by a proposal answers it: approved, migrating or blocked. A team may answer
+    again; its latest answer counts. When every affected team's latest answer is approved or
+    migrating the proposal becomes approved; a blocked answer makes it rejected (it still
+    accepts answers). proposal_id may also be a model with exactly one open proposal, or
+    pass model instead. -#}
+{% macro acknowledge(proposal_id=none, team=none, response=none, note=none, model=none) %}
+    {%- set op = 'acknowledge' -%}
+    {%- do tessera.reject_unknown_args(op, kwargs, ['proposal_id', 'team', 'response', 'note', 'model']) -%}
+    {%- set proposal_id = tessera.arg_string(op, 'proposal_id', proposal_id, required=(model is none)) -%}
+    {%- set model = tessera.arg_string(op, 'model', model, required=false) -%}
+    {%- set team = tessera.arg_string(op, 'team', team) -%}
+    {%- set response = tessera.arg_choice(op, 'response', response, ['approved', 'migrating', 'blocked']) -%}
+    {%- set note = tessera.arg_string(op, 'note', note, required=false, allow_blank=true) -%}
+    {%- if not execute -%}{{ return('') }}{%- endif -%}
+    {%- do tessera.ensure_registry() -%}
+    {%- set proposal = tessera.find_proposal(op, proposal_id, model) -%}
+    {%- do tessera.find_team(op, 'team', team) -%}
+    {%- set pid = proposal.proposal_id -%}
+    {%- if proposal.status not in ('pending', 'approved', 'rejected') -%}
+        {%- do tessera.refuse(op, 'proposal_id', pid, 'is ' ~ proposal.status ~ ' and takes no more answers', 'a pending, approved or rejected proposal') -%}
+    {%- endif -%}
+    {%- set affected = tessera.run_select('select team from ' ~ tessera.registry_relation('tessera_proposal_teams') ~ ' where proposal_id = ' ~ tessera.quote_literal(pid) ~ ' order by team') | map(attribute='team') | list -%}
+    {%- if team not in affected -%}
+        {%- do tessera.refuse(op, 'team', team, 'is not affected by proposal ' ~ tojson(pid), ('one of ' ~ tessera.show_value(affected)) if affected else 'no team (nobody has to answer)') -%}
+    {%- endif -%}
+    {%- set actor = tessera.current_actor() -%}
+    {%- do tessera.authorize(op, actor, 'member', team, 'proposal', pid) -%}
+    {%- set now = tessera.utc_now() -%}
+    {#- The latest answer of every affected team, this one included. -#}
+    {%- set latest = {} -%}
+    {%- for row in tessera.run_select('select team, response from ' ~ tessera.registry_relation('tessera_acknowledgements') ~ ' where proposal_id = ' ~ tessera.quote_literal(pid) ~ ' order by acknowledged_at, ack_id') -%}
+        {%- do latest.update({row.team: row.response}) -%}
+    {%- endfor -%}
+    {%- do latest.update({team: response}) -%}
+    {%- set blocked = [] -%}
+    {%- set waiting = [] -%}
+    {%- for t in affected -%}
+        {%- if latest.get(t) == 'blocked' -%}{%- do blocked.append(t) -%}
+        {%- elif latest.get(t) not in ('approved', 'migrating') -%}{%- do waiting.append(t) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- set status = 'rejected' if blocked else ('pending' if waiting else 'approved') -%}
+    {%- set statements = tessera.insert_rows('tessera_acknowledgements', [{
+        'ack_id': tessera.new_id([pid, team, response]), 'proposal_id': pid, 'team': team,
+        'response': response, 'note': note, 'acknowledged_by': actor, 'acknowledged_at': now,
+        'invocation_id': invocation_id}]) -%}
+    {%- set audit = [tessera.audit_row('proposal_acknowledged', 'proposal', pid, {'team': team, 'response': response, 'note': note}, actor, now, 1)] -%}
+    {%- if status != proposal.status -%}
+        {%- do statements.append('update ' ~ tessera.registry_relation('tessera_proposals') ~ ' set status = ' ~ tessera.quote_literal(status) ~ ', updated_at = ' ~ tessera.quote_literal(now) ~ ' where proposal_id = ' ~ tessera.quote_literal(pid)) -%}
+        {%- do audit.append(tessera.audit_row('proposal_' ~ status, 'proposal', pid, {'previous_status': proposal.status, 'blocked_by': blocked, 'waiting_for': waiting}, actor, now, 2)) -%}
+    {%- endif -%}
+    {%- do statements.extend(tessera.insert_rows('tessera_audit_log', audit)) -%}
+    {%- do tessera.run_writes(statements) -%}
+    {%- set tail = ('blocked by ' ~ blocked | join(', ')) if blocked else (('waiting for ' ~ waiting | join(', ')) if waiting else 'every affected team agreed') -%}
+    {%- do log('tessera: ' ~ tojson(team) ~ ' answered ' ~ response ~ ' to ' ~ pid ~ '; proposal is ' ~ status ~ ' (' ~ tail ~ ')', info=true) -%}
+{% endmacro %}

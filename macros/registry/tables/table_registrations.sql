@@ -1,0 +1,21 @@
+{#- tessera_registrations: consumers of an asset (one row per asset, team and source). -#}
+{% macro table_registrations() %}
+    {{ return({
+        'name': 'tessera_registrations',
+        'columns': [
+            ('asset_id', 'text'),
+            ('team', 'text'),
+            ('source', 'text'),
+            ('columns_json', 'text'),
+            ('pinned_major', 'integer'),
+            ('note', 'text'),
+            ('source_ref', 'text'),
+            ('created_at', 'timestamp'),
+            ('created_by', 'text'),
+            ('updated_at', 'timestamp'),
+            ('deleted_at', 'timestamp'),
+            ('deleted_by', 'text'),
+        ],
+        'unique': [['asset_id', 'team', 'source']],
+    }) }}
+{% endmacro %}

@@ -1,0 +1,15 @@
+{#- The relation of a registry table: {{ tessera_database }}.{{ tessera_schema }}.<identifier>.
+    Without an identifier: the registry schema itself (for adapter.create_schema). -#}
+{% macro registry_relation(identifier=none) %}
+    {%- set database = tessera.get_config_var('tessera_database') -%}
+    {%- set schema = tessera.get_config_var('tessera_schema') -%}
+    {%- for label, value in [('tessera_database', database), ('tessera_schema', schema)] -%}
+        {%- if value is not string or value | length == 0 or '"' in value or '`' in value or '\x00' in value -%}
+            {{ exceptions.raise_compiler_error("tessera: variable " ~ label ~ " = " ~ tojson(value) ~ " is not a usable name; allowed: a non-empty name without quote characters") }}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if identifier is none -%}
+        {{ return(api.Relation.create(database=database, schema=schema)) }}
+    {%- endif -%}
+    {{ return(api.Relation.create(database=database, schema=schema, identifier=identifier, type='table')) }}
+{% endmacro %}

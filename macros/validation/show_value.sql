@@ -1,0 +1,11 @@
+{#- A value shown inside a one-line message: JSON (so newlines and quotes stay visible and
+    on one line), shortened past 80 characters; none for a missing value. -#}
+{% macro show_value(value) %}
+    {%- if value is undefined or value is none -%}{{ return(none) }}{%- endif -%}
+    {%- set text = tojson(value) -%}
+    {%- if text is none -%}{%- set text = tojson(value | string) -%}{%- endif -%}
+    {%- if text | length > 80 -%}
+        {%- set text = text[:77] ~ '...' -%}
+    {%- endif -%}
+    {{ return(text) }}
+{% endmacro %}
