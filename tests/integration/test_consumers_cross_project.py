@@ -72,6 +72,12 @@ def test_consumer_project_registers_on_upstream_assets_and_joins_open_proposals(
     )
     assert [t[0] for t in teams] == ["analytics", "finance"]
     assert "status" in teams[0][1]
+    # tessera.impact (text) in the upstream project names the cross-project consumer.
+    text = shop.run_operation("impact", {"model": "orders"}).output
+    assert "model.analytics.order_report" in text
+    affected = [line for line in text.splitlines() if " affected " in f" {line} "]
+    assert any(line.startswith("analytics") for line in affected), text
+    assert any(line.startswith("finance") for line in affected), text
 
     # The model goes away: its registration is soft-deleted (audited); the shop project's
     # own derived registrations are not the analytics project's to remove.
