@@ -254,3 +254,38 @@ def test_helpers() -> None:
         "columns": ["x"],
         "source_ref": ["m1", "m2"],
     }
+
+
+def test_model_code_reads_live_manifest_nodes_by_attribute() -> None:
+    class Node:
+        def __init__(self, kind: str, raw: str, compiled: str | None = None) -> None:
+            self.resource_type = kind
+            self.raw_code = raw
+            self.compiled_code = compiled
+
+    class Manifest:
+        nodes = {  # noqa: RUF012
+            "model.shop.a": Node("NodeType.Model", "select 1"),
+            "model.shop.b": Node("model", "select {{ x }}", "select 2"),
+            "test.shop.t": Node("test", "select 3"),
+        }
+
+    assert model_code(Manifest()) == {"model.shop.a": "select 1", "model.shop.b": "select 2"}
+
+
+def test_versioned_refs_point_to_their_version() -> None:
+    v1 = _model("model.shop.rev.v1", owner="core-data", columns=("status", "revenue"))
+    v2 = _model("model.shop.rev.v2", owner="core-data", columns=("status", "revenue", "n"))
+    v1.update(version=1, latest_version=2)
+    v2.update(version=2, latest_version=2)
+    m = _model(
+        "model.shop.m",
+        group="marketing",
+        depends_on=("model.shop.rev.v1", "model.shop.rev.v2"),
+        raw_code="select a.status, b.n from {{ ref('rev', v=1) }} a join {{ ref('rev') }} b on true",
+    )
+    regs = derive_registrations(_project(v1, v2, m), _code(m))
+    assert [(r.asset_id, r.columns) for r in regs] == [
+        ("model.shop.rev.v1", ("status",)),
+        ("model.shop.rev.v2", ("n",)),
+    ]
