@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -572,3 +573,18 @@ def test_errors_never_quote_the_url() -> None:
     result = deliver(document(endpoint(url, [simple_event("e1")])), Settings(timeout=1), env=ENV)
     assert result.attempts[0]["error"] == "connection failed"
     assert "TOKENPART" not in repr(result)
+
+
+def test_the_documented_receiver_example_verifies_real_requests(receiver: Receiver) -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "notifications.md").read_text()
+    code = doc.split("### Verifying a request", 1)[1].split("```python", 1)[1].split("```", 1)[0]
+    namespace: dict[str, Any] = {}
+    exec(code, namespace)
+    receiver.fail_first = 0
+    deliver(document(endpoint(receiver.url, [proposal_event()])), Settings(), env=ENV)
+    (got,) = receiver.requests
+    assert namespace["verify"](SECRET.encode(), got.headers, got.body)
+    assert not namespace["verify"](SECRET.encode(), got.headers, got.body + b" ")
+    assert not namespace["verify"](b"wrong", got.headers, got.body)
+    for action in NOTIFYING_ACTIONS:
+        assert f"`{action}`" in doc, action
