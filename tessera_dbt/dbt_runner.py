@@ -141,8 +141,12 @@ def one_line(message: str) -> str:
     for line in lines:
         if line.lower().startswith("tessera"):
             return line
-    for line in lines:
+    for n, line in enumerate(lines):
         if not _FRAME.match(line):
+            if line.endswith(":"):
+                # "The valid target names for this profile are:" + one line per item.
+                items = [i.lstrip("-* ") for i in lines[n + 1 : n + 11] if not _FRAME.match(i)]
+                return f"{line} {', '.join(items)}".strip()
             return line
     return lines[0]
 

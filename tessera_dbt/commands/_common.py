@@ -76,10 +76,18 @@ def echo_json(document: Any) -> None:
     click.echo(json.dumps(document, indent=2, default=str))
 
 
+def require_project(options: DbtOptions, fmt: str = "text") -> None:
+    """Refuse early, in one clear line, when there is no dbt project to run in."""
+    project = options.project_path
+    if not (project / "dbt_project.yml").is_file():
+        fail(f"no dbt_project.yml in {project}; run in a dbt project or pass --project-dir", fmt)
+
+
 def fetch(
     operation: str, arguments: Mapping[str, Any], options: DbtOptions, fmt: str = "text"
 ) -> dict[str, Any]:
     """Run a read operation and return its JSON document; errors become CliError."""
+    require_project(options, fmt)
     try:
         return operation_json(operation, arguments, options)
     except DbtError as exc:
@@ -88,6 +96,7 @@ def fetch(
 
 def act(operation: str, arguments: Mapping[str, Any], options: DbtOptions, fmt: str) -> None:
     """Run a write operation and report what it logged (text) or ``{"ok": true, ...}``."""
+    require_project(options, fmt)
     try:
         outcome = run_operation(operation, arguments, options)
     except DbtError as exc:
@@ -139,6 +148,7 @@ def relay(operation: str, arguments: Mapping[str, Any], options: DbtOptions, fmt
     if fmt == "json":
         echo_json(fetch(operation, arguments, options, fmt))
         return
+    require_project(options, fmt)
     try:
         outcome = run_operation(operation, arguments, options)
     except DbtError as exc:

@@ -26,6 +26,7 @@ from tessera_dbt.commands._common import (
     echo_json,
     fail,
     options_from,
+    require_project,
 )
 from tessera_dbt.dbt_runner import DbtOptions, invoke, one_line
 
@@ -93,9 +94,8 @@ def target_path(project: Path) -> Path:
 
 def run_check(options: DbtOptions, fmt: str = "text") -> dict[str, Any]:
     """Run ``dbt parse`` in check-only mode and return the plugin's report."""
+    require_project(options, fmt)
     project = options.project_path
-    if not (project / "dbt_project.yml").is_file():
-        fail(f"no dbt_project.yml in {project}; run in a dbt project or pass --project-dir", fmt)
     artifact = target_path(project) / ARTIFACT
     artifact.unlink(missing_ok=True)
     outcome = invoke(["parse"], options, env={CHECK_ONLY_ENV: "1"})
