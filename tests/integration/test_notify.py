@@ -65,6 +65,8 @@ def test_notify_delivers_a_blocked_change_once_signed_and_retried(
     adapter: str, new_project: Callable[..., DbtProject]
 ) -> None:
     hooks, slack, silent = Receiver(fail_first=2).start(), Receiver().start(), Silent()
+    odd = Receiver().start()  # a URL and event names that need escaping on their way to SQL
+    odd_url = odd.url.replace("/hooks/tessera", "/o'brien\\x;--/tail")
     secret = "tessera-it-" + secrets.token_hex(16)
     env = {SECRET_ENV: secret}
     try:
@@ -79,6 +81,11 @@ def test_notify_delivers_a_blocked_change_once_signed_and_retried(
                     "events": ["proposal_opened"],
                 },
                 {"url": silent.url, "secret_env": SECRET_ENV, "events": ["proposal_opened"]},
+                {
+                    "url": odd_url,
+                    "secret_env": SECRET_ENV,
+                    "events": ["proposal_opened", "it's \\ odd'); drop table x; --"],
+                },
                 {"url": "ftp://127.0.0.1/upload", "secret_env": SECRET_ENV},
                 {"url": "http://169.254.169.254/latest/meta-data/", "secret_env": SECRET_ENV},
             ]
@@ -104,10 +111,10 @@ def test_notify_delivers_a_blocked_change_once_signed_and_retried(
         # times out; the ftp:// and link-local endpoints are refused. Exit 1.
         run1 = p.tessera("notify", "--timeout", "1", expect=1, env=env)
         assert (
-            "[3] ftp://127.0.0.1/upload (generic): refused: only http:// and https://"
+            "[4] ftp://127.0.0.1/upload (generic): refused: only http:// and https://"
             in run1.output
         )
-        assert "[4] http://169.254.169.254/latest/... (generic): refused:" in run1.output
+        assert "[5] http://169.254.169.254/latest/... (generic): refused:" in run1.output
         assert "timed out after 1s" in run1.output
         assert [r.status for r in hooks.requests] == [500]
         assert len(slack.requests) == 1 and slack.requests[0].status == 200
@@ -173,10 +180,14 @@ def test_notify_delivers_a_blocked_change_once_signed_and_retried(
         assert [r[2] for r in silent_rows] == [1, 2, 3]
         assert not [r for r in rows if "ftp" in r[0] or "169.254" in r[0]]
         assert not [r for r in rows if "slacktoken" in r[0]]
+        assert [r.json()["action"] for r in odd.requests] == ["proposal_opened"]
+        assert "events names" in run1.output and "never records" in run1.output
+        odd_rows = [r for r in rows if r[0] == odd_url.rsplit("/", 1)[0] + "/..."]
+        assert len(odd_rows) == 1 and odd_rows[0][3] == 200
 
         # The secret is nowhere: not in any registry table, not in any project file.
         assert secret not in _registry_text(p)
         assert _files_containing(p.dir, secret.encode()) == []
     finally:
-        for server in (hooks, slack, silent):
+        for server in (hooks, slack, silent, odd):
             server.stop()
