@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tessera_dbt.contract import Change, Version
-from tessera_dbt.policy import Evaluation, evaluate_history, next_version
+from tessera_dbt.diff import diff_contracts
+from tessera_dbt.policy import Evaluation, evaluate, evaluate_history, next_version
 
 # Verdicts that let a model run and publish.
 ALLOWED = frozenset({"new", "unchanged", "compatible", "auto_approved", "approved", "forced"})
@@ -339,10 +340,13 @@ def _gate_breaking(
         None,
     )
     if current is None:
+        taken = {p.proposal_id for p in proposals}
         pid = proposal_id_for(name, asset_id, d.fingerprint)
-        if any(p.proposal_id == pid for p in proposals):
+        salt = len(proposals)
+        while pid in taken:
             # The deterministic id is taken by a withdrawn/expired proposal: salt it.
-            pid = proposal_id_for(name, asset_id, f"{d.fingerprint}:{len(proposals)}")
+            pid = proposal_id_for(name, asset_id, f"{d.fingerprint}:{salt}")
+            salt += 1
         result.new_proposals.append(
             NewProposal(pid, asset_id, d.base_version, d.fingerprint, d.changes, teams)
         )
@@ -454,3 +458,95 @@ def render_block_message(decisions: Sequence[Decision]) -> str:
         "changes that affected consumers have not acknowledged."
     )
     return "\n".join([head, *(d.message or render_decision(d) for d in blocked)])
+
+
+# -- tessera.diff ------------------------------------------------------------------------
+def compare_documents(
+    old: Mapping[str, Any],
+    new: Mapping[str, Any],
+    compatibility: str,
+    guarantee_mode: str,
+    from_version: str | None,
+) -> dict[str, Any]:
+    """Changes from one contract document to another, judged under the asset's modes.
+
+    For ``tessera.diff`` between two published versions (a transitive mode is judged as its
+    base mode: there is one pair).
+    """
+    ev = evaluate(
+        diff_contracts(old, new),
+        compatibility,
+        guarantee_mode,
+        base_version=from_version,
+        against=from_version,
+    )
+    return {
+        "changes": [j.to_dict() for j in ev.changes],
+        "breaking": ev.breaking,
+        "bump": ev.bump,
+        "next_version": next_version(from_version, ev.bump)
+        if from_version and ev.bump != "none"
+        else None,
+    }
+
+
+def diff_report(
+    d: Decision, from_version: str | None, to_version: str | None, compared: dict[str, Any]
+) -> dict[str, Any]:
+    """The document ``tessera.diff`` prints (``to_version`` None means the project now)."""
+    report: dict[str, Any] = {
+        "model": d.name,
+        "asset_id": d.asset_id,
+        "from_version": from_version,
+        "to_version": to_version or "project",
+        "breaking": bool(compared.get("breaking")),
+        "bump": compared.get("bump", "none"),
+        "next_version": compared.get("next_version"),
+        "changes": list(compared.get("changes") or []),
+    }
+    if to_version is None:
+        report.update(verdict=d.verdict, proposal_id=d.proposal_id, pending_teams=d.pending_teams)
+    report["text"] = render_diff(report)
+    return report
+
+
+def decision_diff(d: Decision) -> dict[str, Any]:
+    """The default ``tessera.diff``: the latest published version against the project now."""
+    return diff_report(
+        d,
+        d.base_version,
+        None,
+        {
+            "changes": d.changes,
+            "breaking": any(c.get("breaking") for c in d.changes),
+            "bump": d.bump,
+            "next_version": d.next_version,
+        },
+    )
+
+
+def render_diff(report: Mapping[str, Any]) -> str:
+    """Readable lines for a ``diff_report``."""
+    target = report["to_version"]
+    target = "the project now" if target == "project" else target
+    source = report["from_version"] or "nothing published"
+    head = f"{report['model']} ({report['asset_id']}): {source} -> {target}"
+    changes = report.get("changes") or []
+    if report.get("verdict") == "new":
+        return f"{head}\n  not published yet: the next successful build publishes 1.0.0"
+    if not changes:
+        return f"{head}\n  no contract changes"
+    lines = [head]
+    for ch in changes:
+        label = ch.get("severity") or ("breaking" if ch.get("breaking") else "info")
+        lines.append(f"  [{label}] {ch.get('message')}")
+    bump = report.get("bump", "none")
+    tail = f"  {'breaking' if report.get('breaking') else 'compatible'}; bump {bump}"
+    if report.get("next_version"):
+        tail += f" -> {report['next_version']}"
+    if report.get("verdict"):
+        tail += f"; verdict {report['verdict']}"
+        if report.get("proposal_id"):
+            tail += f" (proposal {report['proposal_id']})"
+    lines.append(tail)
+    return "\n".join(lines)
