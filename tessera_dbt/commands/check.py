@@ -98,7 +98,8 @@ def run_check(options: DbtOptions, fmt: str = "text") -> dict[str, Any]:
     project = options.project_path
     artifact = target_path(project) / ARTIFACT
     artifact.unlink(missing_ok=True)
-    outcome = invoke(["parse"], options, env={CHECK_ONLY_ENV: "1"})
+    # --write-json: the plugin's hook only runs when dbt writes its artifacts.
+    outcome = invoke(["parse", "--write-json"], options, env={CHECK_ONLY_ENV: "1"})
     if not outcome.success:
         fail(outcome.error_line(), fmt)
     if not artifact.is_file():
