@@ -152,7 +152,7 @@ def one_line(message: str) -> str:
 
 
 @contextmanager
-def _environment(env: Mapping[str, str] | None) -> Iterator[None]:
+def environment(env: Mapping[str, str] | None) -> Iterator[None]:
     """Set environment variables for one invocation (the plugin reads ``os.environ``)."""
     if not env:
         yield
@@ -190,7 +190,7 @@ def invoke(
         events.append(DbtEvent(str(info.name), str(info.level), str(info.msg)))
 
     argv = [*args, *(options or DbtOptions()).flags(), "--log-level", "none"]
-    with _environment(env):
+    with environment(env):
         try:
             res = dbtRunner(callbacks=[collect]).invoke(argv)
         except Exception as exc:  # dbt raises only for bugs and interrupted runs

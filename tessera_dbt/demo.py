@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from tessera_dbt.dbt_runner import DbtOptions, DbtOutcome, invoke, operation_json
+from tessera_dbt.dbt_runner import DbtOptions, DbtOutcome, environment, invoke, operation_json
 from tessera_dbt.package import package_path
 
 RAW_ORDERS = """\
@@ -215,9 +215,10 @@ class Demo:
         proposal_id = str(blocked[0]["proposal_id"])
         say(f"   Nothing shipped: published versions are still {self.versions()}")
         say(
-            "   The producer sees the same verdict in CI without touching the registry:\n"
-            "   `tessera check --format markdown` turns it into a pull-request comment."
+            "\n   In CI the producer sees it before merging, without writing to the registry:\n"
+            "   `tessera check --format markdown` prints a ready pull-request comment:"
         )
+        say(textwrap.indent(self.pr_comment(), "     "))
 
         say(
             f"\n5. Marketing moves its dashboards off `status` and approves {proposal_id}\n"
@@ -249,6 +250,15 @@ class Demo:
             "\nDone: a breaking change was held until its consumer agreed, then shipped as 2.0.0.\n"
             "Next: README.md (install into your project), docs/ci.md (tessera check in CI)."
         )
+
+    def pr_comment(self) -> str:
+        """``tessera check --format markdown`` on the demo project (its table)."""
+        from tessera_dbt.commands.check import render_markdown, run_check
+
+        with environment(self.env):
+            report = run_check(self.options)
+        lines = render_markdown(report).splitlines()
+        return "\n".join(line for line in lines if line.startswith("|"))
 
     def history_sql(self) -> str:
         """SQL over the history view when the package has it, else over the table."""

@@ -31,6 +31,8 @@ def test_demo_shows_the_blocked_change_and_ships_2_0_0() -> None:
     proposal = re.search(r"proposal (orders-[0-9a-f]{6})", out)
     assert proposal, out
     assert f"tessera.acknowledge --args '{{proposal_id: {proposal.group(1)}" in out
+    # The pull-request comment tessera check would post.
+    assert "| `orders` | **breaking**: column status was removed" in out
     # The versions: 1.0.0, then 1.1.0, then nothing while blocked, then 2.0.0.
     assert "published versions: ['1.0.0']" in out
     assert "published versions: ['1.0.0', '1.1.0']" in out
