@@ -55,6 +55,15 @@ class RegistryError(RuntimeError):
     """The registry could not be read or written (the message says which macro failed)."""
 
 
+def _one_line(exc: BaseException, limit: int = 500) -> str:
+    """An exception's text on one line: dbt puts the database's own reason (``permission
+    denied for database x``) on the line after ``Database Error``, and callers that show
+    only a first line must not lose it."""
+    text = ": ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+    text = text or type(exc).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 # -- value conversion ---------------------------------------------------------------------
 
 
@@ -629,7 +638,7 @@ class Registry:
                     macro, kwargs=kwargs, macro_resolver=self.manifest, project=_PACKAGE
                 )
             except Exception as exc:
-                raise RegistryError(f"tessera.{macro} failed: {exc}") from exc
+                raise RegistryError(f"tessera.{macro} failed: {_one_line(exc)}") from exc
             self._commit()
         return result
 
