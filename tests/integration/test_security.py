@@ -421,3 +421,65 @@ def _with_entry(edited_yml: str, original_yml: str, model: str) -> str:
     entry = next(m for m in yaml.safe_load(original_yml)["models"] if m["name"] == model)
     edited["models"] = [entry if m["name"] == model else m for m in edited["models"]]
     return yaml.safe_dump(edited, sort_keys=False)
+
+
+# -- fail closed ---------------------------------------------------------------------------
+# test_gate_flow covers a tessera_database that does not exist (both adapters, `dbt run`)
+# and tessera_fail_open; these cover a registry the session cannot create or read.
+CANNOT_READ = "Tessera cannot read its registry"
+
+
+def _assert_fails_closed(step: Step, *needles: str) -> None:
+    assert not step.success and not step.models_ran, str(step)
+    assert CANNOT_READ in step.text, str(step)
+    assert "tessera_fail_open" in step.text, str(step)
+    for needle in needles:
+        assert needle in step.text, (needle, str(step))
+
+
+@pytest.mark.postgres
+def test_fails_closed_without_rights_on_postgres(new_project: NewProject) -> None:
+    """A role without CREATE on the database (registry missing), then a role that may not
+    read the registry: `dbt build` fails before any model runs, saying which registry, why
+    and what to change; with the CI grants (SELECT) `tessera check` passes."""
+    p = gate_project(new_project, "postgres")
+    role = create_role(p, "ci")
+    p.pg.execute(f"create schema ci_models authorization {role}", dbname=p.database)  # type: ignore[union-attr]
+    add_role_target(p, "ci", role, schema="ci_models")
+    as_ci = {"DBT_TARGET": "ci", "DBT_TARGET_PATH": "target-ci"}
+    b = Batch(p)
+    no_create = b.dbt(*BUILD, env=as_ci)
+    b.dbt(*BUILD)  # the producer (superuser here) creates the registry and publishes
+    b.sql(f"grant usage on schema tessera to {role}")
+    no_select = b.dbt(*BUILD, env=as_ci)
+    b.sql(f"grant select on all tables in schema tessera to {role}")
+    results = b.run()
+    registry = f'"{p.database}"."tessera"'
+    _assert_fails_closed(results[no_create], registry, "permission denied", "tessera_database")
+    ok(results[no_create + 1])
+    _assert_fails_closed(results[no_select], registry, "permission denied")
+    # The read-only CI role checks the project without writing anything.
+    before = p.count("tessera_checks")
+    check = p.tessera("check", "--target", "ci", "--format", "json")
+    assert json.loads(check.stdout)["passed"] is True, str(check)
+    assert p.count("tessera_checks") == before
+
+
+def test_fails_closed_on_a_read_only_registry_on_duckdb(new_project: NewProject) -> None:
+    """DuckDB: tessera_database names an attached read-only catalog where the registry does
+    not exist and cannot be created: `dbt build` fails before any model runs."""
+    import duckdb
+
+    p = gate_project(new_project, "duckdb")
+    registry_file = p.dir / "registry.duckdb"
+    duckdb.connect(str(registry_file)).close()
+    path = p.profiles_dir / "profiles.yml"
+    profiles = yaml.safe_load(path.read_text())
+    profiles["tessera_test"]["outputs"]["dev"]["attach"] = [
+        {"path": str(registry_file), "alias": "reg", "read_only": True}
+    ]
+    path.write_text(yaml.safe_dump(profiles))
+    b = Batch(p)
+    b.dbt(*BUILD, "--vars", "{tessera_database: reg}")
+    (step,) = b.run()
+    _assert_fails_closed(step, '"reg"."tessera"', "read-only", "tessera_database")
