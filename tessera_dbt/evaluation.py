@@ -25,16 +25,20 @@ from tessera_dbt.gate import (
     GATED_COMMANDS,
     Answer,
     AssetInput,
+    Decision,
     GateResult,
     ProposalView,
     PublishedVersion,
     Registration,
     RegistryView,
+    compare_documents,
     decide,
+    decision_diff,
+    diff_report,
     render_block_message,
 )
+from tessera_dbt.registry import PublishedContract, Registry, RegistryError, RegistryState
 from tessera_dbt.registry import Registration as StoredRegistration
-from tessera_dbt.registry import Registry, RegistryState
 
 # Every proposal status: the gate must see closed proposals too, so that a change proposed
 # again after a withdrawal gets a fresh proposal id.
@@ -65,6 +69,10 @@ class Evaluator:
     check_only: bool = False
     registry: Registry | None = None
     config: dict[str, Any] = field(default_factory=dict)
+    # --args of a run-operation (tessera.diff reads model, from_version, to_version).
+    operation_args: Mapping[str, Any] = field(default_factory=dict)
+    # The run-operation macro being run (set by run()).
+    operation: str | None = None
 
     @property
     def gated(self) -> bool:
@@ -78,8 +86,10 @@ class Evaluator:
     def run(self) -> dict[str, Any] | None:
         """Evaluate; raise TesseraGateError when a gated command must not run."""
         records_checks = self.writes
+        self.operation = None
         if self.command == "run-operation":
-            if dbt_compat.run_operation_macro() not in EVALUATING_OPERATIONS:
+            self.operation = dbt_compat.run_operation_macro()
+            if self.operation not in EVALUATING_OPERATIONS:
                 return None  # how consumers answer: never slowed down, never blocked
             records_checks = not self.check_only
         invocation_id = dbt_compat.invocation_id(self.manifest)
@@ -94,8 +104,13 @@ class Evaluator:
 
     def _run(self, registry: Registry, invocation_id: str, records_checks: bool) -> dict[str, Any]:
         self.config = dict(registry.call("get_config") or {})
+        fresh = False
         if records_checks:
             registry.ensure()
+        else:
+            # Read-only (parse, ls, compile, test, tessera check): never create the registry;
+            # before the first build it does not exist and every asset is simply new.
+            fresh = _registry_missing(registry)
         try:
             project = extract_project(
                 dbt_compat.manifest_projection(self.manifest),
@@ -109,7 +124,7 @@ class Evaluator:
                 raise TesseraGateError(str(exc)) from None
             dbt_compat.log_warning(f"Tessera: {exc}")
             return {"invocation_id": invocation_id, "command": self.command, "error": str(exc)}
-        state = registry.load_state(statuses=ALL_STATUSES)
+        state = RegistryState() if fresh else registry.load_state(statuses=ALL_STATUSES)
         # Registrations the project implies (exposures, refs) count from the build that
         # first sees them: the gate reads them before they are synced.
         derived = derive_registrations(
@@ -130,11 +145,12 @@ class Evaluator:
             removed=removed_assets(project, state),
             today=_dt.date.today().isoformat(),
         )
+        details = self._diff_details(project, state, result)
         if self.writes:
-            self._record(registry, project, state, result, invocation_id, derived)
+            self._record(registry, project, state, result, invocation_id, derived, details)
         elif records_checks:
-            registry.write_checks(invocation_id, check_rows(result), self._summary(result))
-        self._log(project, result)
+            registry.write_checks(invocation_id, check_rows(result, details), self._summary(result))
+        self._log(project, result, fresh)
         return self._report(invocation_id, result)
 
     # -- writing -------------------------------------------------------------------------
@@ -146,12 +162,13 @@ class Evaluator:
         result: GateResult,
         invocation_id: str,
         derived: Sequence[DerivedRegistration] = (),
+        details: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
         owners = {a.owner for a in project.assets.values() if a.owner}
         missing = sorted(o for o in owners if o not in state.teams)
         if missing:
             registry.ensure_teams(missing, reason="owner of a contracted model")
-        rows = asset_rows(project, state)
+        rows = asset_rows(project, state) + retired_asset_rows(result, state)
         if rows:
             registry.upsert_assets(rows)
         if result.superseded:
@@ -193,7 +210,7 @@ class Evaluator:
         ]
         if events:
             registry.call("record_events", events=events)
-        registry.write_checks(invocation_id, check_rows(result), self._summary(result))
+        registry.write_checks(invocation_id, check_rows(result, details), self._summary(result))
 
     def _summary(self, result: GateResult) -> dict[str, Any]:
         return {
@@ -210,7 +227,7 @@ class Evaluator:
         message = (
             f"Tessera cannot read its registry ({where}): {first}\n"
             "Check that the database in tessera_database exists and that this role may "
-            "create and read the schema in tessera_schema (see docs/security.md). "
+            "create and read the schema in tessera_schema (see docs/gate.md). "
             "To run without the gate, set --vars '{tessera_fail_open: true}'."
         )
         fail_open = bool(self.config.get("tessera_fail_open")) or _cli_fail_open()
@@ -219,16 +236,55 @@ class Evaluator:
         dbt_compat.log_warning(message)
         return {"invocation_id": invocation_id, "command": self.command, "error": message}
 
-    def _log(self, project: Project, result: GateResult) -> None:
+    def _log(self, project: Project, result: GateResult, fresh: bool = False) -> None:
         counts: dict[str, int] = {}
         for d in result.decisions:
             counts[d.verdict] = counts.get(d.verdict, 0) + 1
         summary = ", ".join(f"{n} {v}" for v, n in sorted(counts.items())) or "no assets"
         dbt_compat.log_info(
             f"Tessera: checked {len(project.assets)} contracted model(s): {summary}"
+            + (" (the registry does not exist yet: the first build creates it)" if fresh else "")
         )
-        if result.blocked and not self.gated:
+        if result.blocked and not self.gated and self.operation not in EVALUATING_OPERATIONS:
             dbt_compat.log_warning(render_block_message(result.decisions))
+
+    def _diff_details(
+        self, project: Project, state: RegistryState, result: GateResult
+    ) -> dict[str, dict[str, Any]]:
+        """For ``tessera.diff``: the diff its macro prints, keyed by asset (else empty)."""
+        if self.operation != "tessera.diff":
+            return {}
+        args = self.operation_args
+        found = diff_target(project, state, result, args.get("model"))
+        if found is None:
+            return {}  # the macro reports the unknown model
+        decision, history = found
+        by_version = {c.version: c for c in history}
+        from_v, to_v = args.get("from_version"), args.get("to_version")
+        if not isinstance(from_v, (str, type(None))) or not isinstance(to_v, (str, type(None))):
+            return {}  # the macro refuses arguments of the wrong type
+        if (from_v and from_v not in by_version) or (to_v and to_v not in by_version):
+            return {}  # the macro refuses versions that were never published
+        if to_v is None and from_v in (None, decision.base_version):
+            report = decision_diff(decision)
+        else:
+            base = by_version[from_v] if from_v else (history[-1] if history else None)
+            if base is None:
+                return {decision.asset_id: {"diff": decision_diff(decision)}}
+            if to_v is not None:
+                new_doc: Mapping[str, Any] = by_version[to_v].to_contract().document()
+            else:
+                new_doc = {"schema": decision.schema or {}, "guarantees": decision.guarantees or {}}
+            asset = project.assets.get(decision.asset_id)
+            compared = compare_documents(
+                base.to_contract().document(),
+                new_doc,
+                asset.compatibility if asset else "backward",
+                asset.guarantee_mode if asset else "notify",
+                base.version,
+            )
+            report = diff_report(decision, base.version, to_v, compared)
+        return {decision.asset_id: {"diff": report}}
 
     def _report(self, invocation_id: str, result: GateResult) -> dict[str, Any]:
         return {
@@ -243,6 +299,16 @@ def _stored_registration(d: DerivedRegistration) -> StoredRegistration:
     return StoredRegistration(d.asset_id, d.team, d.source, d.columns, source_ref=d.source_ref)
 
 
+def _registry_missing(registry: Registry) -> bool:
+    """Whether the registry's tables do not exist yet (one catalog query, no writes)."""
+    try:
+        plan = registry.call("_registry_plan")
+    except RegistryError:
+        return False  # let load_state report the real problem
+    missing = {str(t.get("name")) for t in plan.get("tables") or []}
+    return "tessera_contracts" in missing
+
+
 def _cli_fail_open() -> bool:
     value = dbt_compat.cli_vars().get("tessera_fail_open")
     if isinstance(value, str):
@@ -251,6 +317,30 @@ def _cli_fail_open() -> bool:
 
 
 # -- conversions between the layers (pure) ----------------------------------------------
+def diff_target(
+    project: Project, state: RegistryState, result: GateResult, model: Any
+) -> tuple[Decision, tuple[PublishedContract, ...]] | None:
+    """The decision and published history ``tessera.diff --args '{model: ...}'`` names.
+
+    ``model`` is a name (a versioned model's latest version), ``name.vN``, ``package.name``
+    or a unique_id, as in every operation; a model that left the project is found by the
+    asset id or model name the registry has.
+    """
+    if not isinstance(model, str) or not model.strip():
+        return None
+    by_id = {d.asset_id: d for d in result.decisions}
+    wanted = model.strip()
+    candidates = [a.asset_id for a in project.find_assets(wanted)]
+    if not candidates:
+        candidates = sorted(
+            a.asset_id for a in state.assets.values() if wanted in (a.asset_id, a.model_name)
+        )
+    for asset_id in candidates:
+        if asset_id in by_id:
+            return by_id[asset_id], state.versions(asset_id)
+    return None
+
+
 def assets_for_gate(project: Project) -> list[AssetInput]:
     """The gate's view of the project's assets."""
     return [
@@ -263,7 +353,7 @@ def assets_for_gate(project: Project) -> list[AssetInput]:
             schema=a.schema,
             guarantees=a.guarantees,
             fingerprint=a.fingerprint,
-            file_path=a.patch_path or a.original_file_path,
+            file_path=_file_path(a.patch_path or a.original_file_path),
         )
         for a in sorted(project.assets.values(), key=lambda a: a.asset_id)
     ]
@@ -347,8 +437,48 @@ def _differs(record: Any, row: Mapping[str, Any]) -> bool:
     )
 
 
-def check_rows(result: GateResult) -> list[dict[str, Any]]:
-    """``tessera_checks`` rows for the decisions."""
+def _file_path(path: str | None) -> str | None:
+    """``gate://models/x.yml`` (how dbt names patch files) -> ``models/x.yml``."""
+    if path and "://" in path:
+        return path.split("://", 1)[1]
+    return path
+
+
+def retired_asset_rows(result: GateResult, state: RegistryState) -> list[dict[str, Any]]:
+    """Registry rows marking deleted the removed assets the gate lets go.
+
+    A removal that passes (past its deprecation date, approved, forced, or nobody consumed
+    it) is final: the asset leaves the registry's live assets and later builds stop
+    judging it. A blocked removal stays live.
+    """
+    now = _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
+    rows: list[dict[str, Any]] = []
+    for d in result.decisions:
+        record = state.assets.get(d.asset_id)
+        if not d.blocks_all or not d.allowed or record is None:
+            continue
+        rows.append(
+            {
+                "asset_id": record.asset_id,
+                "project_name": record.project_name,
+                "model_name": record.model_name,
+                "model_version": record.model_version,
+                "owner_team": record.owner_team,
+                "compatibility": record.compatibility,
+                "guarantee_mode": record.guarantee_mode,
+                "relation_name": record.relation_name,
+                "materialization": record.materialization,
+                "deprecation_date": record.deprecation_date,
+                "deleted_at": now,
+            }
+        )
+    return rows
+
+
+def check_rows(
+    result: GateResult, details: Mapping[str, Mapping[str, Any]] | None = None
+) -> list[dict[str, Any]]:
+    """``tessera_checks`` rows for the decisions (``details``: extra per asset)."""
     return [
         {
             "asset_id": d.asset_id,
@@ -368,6 +498,7 @@ def check_rows(result: GateResult) -> list[dict[str, Any]]:
                 "owner": d.owner,
                 "pending_teams": d.pending_teams,
                 "blocked_notes": d.blocked_notes,
+                **(details or {}).get(d.asset_id, {}),
             },
         }
         for d in result.decisions

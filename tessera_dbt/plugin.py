@@ -42,7 +42,9 @@ class TesseraPlugin(dbtPlugin):
             return {}
         command = dbt_compat.current_command() or ""
         check_only = os.environ.get(CHECK_ONLY_ENV, "").lower() in {"1", "true", "yes"}
-        evaluator = Evaluator(manifest, command, check_only=check_only)
+        evaluator = Evaluator(
+            manifest, command, check_only=check_only, operation_args=_operation_args(command)
+        )
         try:
             report = evaluator.run()
         except TesseraGateError as exc:
@@ -51,6 +53,19 @@ class TesseraPlugin(dbtPlugin):
         if report is not None:
             _write_artifact(manifest, report)
         return {}
+
+
+def _operation_args(command: str) -> dict[str, Any]:
+    """The ``--args`` of a run-operation (a dict; dbt parsed the YAML), else empty."""
+    if command != "run-operation":
+        return {}
+    try:
+        from dbt.flags import get_flags
+
+        args = getattr(get_flags(), "ARGS", None)  # type: ignore[no-untyped-call]
+    except Exception:  # flags not set: called outside a dbt invocation
+        return {}
+    return dict(args) if isinstance(args, dict) else {}
 
 
 def _write_artifact(manifest: Any, report: dict[str, Any]) -> None:

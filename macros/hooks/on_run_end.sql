@@ -22,6 +22,9 @@
     {%- if succeeded | length == 0 -%}
         {{ return('') }}
     {%- endif -%}
+    {%- if tessera.get_config_var('tessera_fail_open') and not tessera.registry_schema_exists() -%}
+        {{ return('') }}  {#- unreachable and failing open: there is nothing to publish -#}
+    {%- endif -%}
     {%- set published = tessera.publish_contracts(invocation_id, succeeded) -%}
     {%- for item in published if item.published -%}
         {{ log("Tessera: published " ~ item.asset_id ~ " " ~ item.version ~ (" (proposal " ~ item.proposal_id ~ ")" if item.proposal_id else ""), info=true) }}

@@ -10,8 +10,13 @@
     {%- if not execute or flags.WHICH not in tessera.gated_commands() -%}
         {{ return('') }}
     {%- endif -%}
-    {%- do tessera.ensure_registry() -%}
     {%- set fail_open = tessera.get_config_var('tessera_fail_open') -%}
+    {%- if fail_open and not tessera.registry_schema_exists() -%}
+        {#- The plugin already warned that the registry is unreachable. -#}
+        {{ log("Warning: Tessera's registry " ~ tessera.registry_relation() ~ " is unreachable; tessera_fail_open is true, so this run is not gated.", info=true) }}
+        {{ return('') }}
+    {%- endif -%}
+    {%- do tessera.ensure_registry() -%}
     {%- set sql -%}
 select row_kind, asset_id, model_name, verdict, message, blocks_all
 from {{ tessera.registry_relation('tessera_checks') }}
