@@ -32,8 +32,12 @@ unit: $(STAMP)
 integration: $(STAMP)
 	$(BIN)/pytest tests/integration -q
 
+# Two workers (one per core); each test file stays on one worker so the dbt projects it
+# shares between its tests are built once.
+PYTEST_WORKERS ?= 2
+
 test: lint typecheck
-	$(BIN)/pytest tests -q
+	$(BIN)/pytest tests -q -n $(PYTEST_WORKERS) --dist loadfile
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
