@@ -38,12 +38,21 @@
         {%- endif -%}
         {%- do tessera.refuse(op, argument, value, 'is not a model of this project', 'a model name, package.name or unique_id of a contracted model') -%}
     {%- endif -%}
-    {%- set node = candidates[0] -%}
+    {%- set found = tessera._asset_of(candidates[0]) -%}
+    {%- if found is none -%}
+        {%- do tessera.refuse(op, argument, value, 'is not a Tessera asset', 'a model with an enforced contract or meta.tessera') -%}
+    {%- endif -%}
+    {{ return(found) }}
+{% endmacro %}
+
+{#- The asset a model node describes (dict as find_model returns), or none when the node is
+    not an asset (no enforced contract and no meta.tessera). -#}
+{% macro _asset_of(node) %}
     {%- set meta = node.config.get('meta') or node.get('meta') or {} -%}
     {%- set spec = meta.get('tessera') -%}
     {%- set contract = node.config.get('contract') or {} -%}
     {%- if not contract.get('enforced') and spec is none -%}
-        {%- do tessera.refuse(op, argument, value, 'is not a Tessera asset', 'a model with an enforced contract or meta.tessera') -%}
+        {{ return(none) }}
     {%- endif -%}
     {%- set found = {'owner': spec.get('owner') if spec is mapping else none} -%}
     {%- if found.owner is none and node.config.get('group') and graph.get('groups') -%}
@@ -51,13 +60,12 @@
             {%- do found.update({'owner': group.owner.name}) -%}
         {%- endfor -%}
     {%- endif -%}
-    {%- set owner = found.owner -%}
     {{ return({
         'asset_id': node.unique_id,
         'name': node.name,
         'package_name': node.package_name,
         'version': node.version,
-        'owner': owner if owner is not none else tessera.get_config_var('tessera_default_owner'),
+        'owner': found.owner if found.owner is not none else tessera.get_config_var('tessera_default_owner'),
         'compatibility': (spec.get('compatibility') if spec is mapping else none) or tessera.get_config_var('tessera_default_compatibility'),
         'columns': node.columns.keys() | list,
         'in_project': true,

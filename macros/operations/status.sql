@@ -22,9 +22,8 @@
         {%- set and_where = ' and asset_id = ' ~ q(found.asset_id) -%}
     {%- else -%}
         {%- for node in graph.nodes.values() if node.resource_type == 'model' -%}
-            {%- set meta = node.config.get('meta') or node.get('meta') or {} -%}
-            {%- if (node.config.get('contract') or {}).get('enforced') or meta.get('tessera') is not none -%}
-                {%- set found = tessera.find_model(op, 'model', node.unique_id) -%}
+            {%- set found = tessera._asset_of(node) -%}
+            {%- if found is not none -%}
                 {%- do assets.update({found.asset_id: {'asset_id': found.asset_id, 'model': found.name, 'package': found.package_name, 'version': found.version | string if found.version is not none else none, 'owner_team': found.owner, 'compatibility': found.compatibility, 'in_project': true}}) -%}
                 {%- do order.append(found.asset_id) -%}
             {%- endif -%}

@@ -14,6 +14,11 @@
         {%- call statement('tessera_init_lock', fetch_result=false, auto_begin=true) -%}{{ lock_sql }}{%- endcall -%}
     {%- endif -%}
     {%- do adapter.create_schema(tessera.registry_relation()) -%}
+    {%- if lock_sql -%}
+        {#- create_schema commits, which ends the transaction and releases the lock: take it
+            again, or two callers would both find the tables missing and both create them. -#}
+        {%- call statement('tessera_init_relock', fetch_result=false, auto_begin=true) -%}{{ lock_sql }}{%- endcall -%}
+    {%- endif -%}
     {%- set plan = tessera._registry_plan() -%}
     {%- set statements = [] -%}
     {%- for spec in plan.tables -%}
@@ -60,7 +65,7 @@
     {%- set sql -%}
 select lower(table_name) as table_name, lower(column_name) as column_name
 from information_schema.columns
-where table_schema = {{ tessera.quote_literal(relation.schema) }}
+where lower(table_schema) = lower({{ tessera.quote_literal(relation.schema) }})
   and lower(table_catalog) = lower({{ tessera.quote_literal(relation.database) }})
   and lower(table_name) in ({% for n in names %}{{ tessera.quote_literal(n) }}{{ ', ' if not loop.last }}{% endfor %})
     {%- endset -%}

@@ -9,18 +9,19 @@ checked where it matters (exit codes, one-line refusals, stdout JSON, YAML --arg
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from collections.abc import Callable
 
 import pytest
 
 from tests.conftest import ADAPTERS
-from tests.harness import DbtProject, make_project
+from tests.harness import VENV_BIN, DbtProject, make_project
 from tests.integration.test_registry_support import (
     ORDERS,
     REGISTRY_TABLES,
     Session,
     counts,
-    insert_proposal,
     ok,
     printed_json,
     refused,
@@ -191,9 +192,6 @@ def test_init_migrates_an_older_registry_and_is_idempotent(
         "select action, entity_type from {schema}.tessera_audit_log order by action"
     )
     assert actions == [("registry_migrated", "registry"), ("team_created", "team")]
-    # The migrated table keeps its unique key and takes the new columns.
-    res = run_op(project, "create_team", {"name": "legacy"}, expect=1)
-    assert "already exists" in tessera_line(res)
 
 
 def test_operations_happy_path_and_audit(shared: DbtProject) -> None:
@@ -217,8 +215,35 @@ def test_operations_happy_path_and_audit(shared: DbtProject) -> None:
     s.op("unregister_consumer", {"model": "customers", "team": "hp-finance", "note": "done"})
     s.op("delete_team", {"name": "hp-core", "description": "merged"})
     s.op("restore_team", {"name": "hp-core", "description": "back again"})
-    for r in s.run():
-        ok(r)
+    # Proposals: answers, status transitions, late registration, withdraw, force.
+    s.proposal("orders-aaa111", ["hp-growth"])
+    s.proposal("customers-bbb222", [], asset_id="model.registry_fixture.customers")
+    s.op(
+        "acknowledge", {"proposal_id": "orders-aaa111", "team": "hp-growth", "response": "blocked"}
+    )
+    after_block = s.op("list_proposals", {"format": "json"})
+    s.op(
+        "acknowledge",
+        {"proposal_id": "orders", "team": "hp-growth", "response": "migrating", "note": "in Q3"},
+    )
+    mine = s.op("list_proposals", {"format": "json", "team": "hp-growth"})
+    # A team registering later joins the open proposal it is affected by: back to pending.
+    s.op("register_consumer", {"model": "orders", "team": "hp-finance", "columns": ["status"]})
+    # Not affected: uses another column.
+    s.op("register_consumer", {"model": "orders", "team": "hp-core", "columns": ["amount"]})
+    rejoined = s.op("list_proposals", {"format": "json"})
+    s.op("acknowledge", {"model": "orders", "team": "hp-finance", "response": "approved"})
+    detail = s.op("status", {"model": "orders", "format": "json"})
+    overview = s.op("status", {"format": "json"})
+    s.op("withdraw", {"proposal_id": "orders-aaa111", "reason": "reverted"})
+    s.op("force", {"proposal_id": "customers", "reason": "incident 42"})
+    final = s.op("list_proposals", {"format": "json", "status": "all"})
+    text_status = s.op("status", {})
+    text_detail = s.op("status", {"model": "orders"})
+    text_list = s.op("list_proposals", {"status": "all"})
+    r = s.run()
+    for item in r:
+        ok(item)
 
     assert project.query(
         "select name, description, deleted_at is null from {schema}.tessera_teams "
@@ -236,23 +261,17 @@ def test_operations_happy_path_and_audit(shared: DbtProject) -> None:
         "select asset_id, team, source, columns_json, pinned_major, note, deleted_at is null "
         "from {schema}.tessera_registrations where team like 'hp-%' order by asset_id, team"
     )
+    v1, v2 = "model.registry_fixture.accounts.v1", "model.registry_fixture.accounts.v2"
     assert regs == [
-        ("model.registry_fixture.accounts.v1", "hp-finance", "manual", None, None, None, True),
-        (
-            "model.registry_fixture.accounts.v2",
-            "hp-finance",
-            "manual",
-            None,
-            None,
-            "v2 by default",
-            True,
-        ),
-        ("model.registry_fixture.accounts.v2", "hp-growth", "manual", None, None, None, True),
+        (v1, "hp-finance", "manual", None, None, None, True),
+        (v2, "hp-finance", "manual", None, None, "v2 by default", True),
+        (v2, "hp-growth", "manual", None, None, None, True),
         ("model.registry_fixture.customers", "hp-finance", "manual", None, None, None, False),
+        (ORDERS, "hp-core", "manual", '["amount"]', None, None, True),
+        (ORDERS, "hp-finance", "manual", '["status"]', None, None, True),
         (ORDERS, "hp-growth", "manual", '["status"]', 1, None, True),
     ]
-    audit = _new_audit(project, seen)
-    assert [a[0] for a in audit if a[0] != "registry_initialized"] == [
+    assert [a[0] for a in _new_audit(project, seen) if a[0] != "registry_initialized"] == [
         "team_created",
         "team_created",
         "team_created",
@@ -268,6 +287,19 @@ def test_operations_happy_path_and_audit(shared: DbtProject) -> None:
         "consumer_unregistered",
         "team_deleted",
         "team_restored",
+        "proposal_opened",
+        "proposal_opened",
+        "proposal_acknowledged",
+        "proposal_rejected",
+        "proposal_acknowledged",
+        "proposal_approved",
+        "consumer_registered",
+        "proposal_team_added",
+        "consumer_registered",
+        "proposal_acknowledged",
+        "proposal_approved",
+        "proposal_withdrawn",
+        "proposal_forced",
     ]
     # The registry was created once, by whichever operation ran first.
     initialized = project.query(
@@ -279,70 +311,34 @@ def test_operations_happy_path_and_audit(shared: DbtProject) -> None:
     if project.adapter == "postgres":
         assert actors == {"postgres"}  # current_user: not spoofable
 
-    # Proposals: answers, status transitions, late registration, withdraw, force.
-    seen = _audit_ids(project)
-    insert_proposal(project, "orders-aaa111", ["hp-growth"])
-    insert_proposal(project, "customers-bbb222", [], asset_id="model.registry_fixture.customers")
-    s.op(
-        "acknowledge", {"proposal_id": "orders-aaa111", "team": "hp-growth", "response": "blocked"}
-    )
-    s.op("list_proposals", {"format": "json"})
-    s.op(
-        "acknowledge",
-        {"proposal_id": "orders", "team": "hp-growth", "response": "migrating", "note": "in Q3"},
-    )
-    s.op("list_proposals", {"format": "json", "team": "hp-growth"})
-    # A team registering later joins the open proposal it is affected by: back to pending.
-    s.op("register_consumer", {"model": "orders", "team": "hp-finance", "columns": ["status"]})
-    # Not affected: uses another column, or pins another major.
-    s.op("register_consumer", {"model": "orders", "team": "hp-core", "columns": ["amount"]})
-    s.op("list_proposals", {"format": "json"})
-    s.op("acknowledge", {"model": "orders", "team": "hp-finance", "response": "approved"})
-    s.op("status", {"model": "orders", "format": "json"})
-    s.op("status", {"format": "json"})
-    s.op("withdraw", {"proposal_id": "orders-aaa111", "reason": "reverted"})
-    s.op("force", {"proposal_id": "customers", "reason": "incident 42"})
-    s.op("list_proposals", {"format": "json", "status": "all"})
-    s.op("status", {})
-    s.op("status", {"model": "orders"})
-    s.op("list_proposals", {"status": "all"})
-    r = s.run()
-    for item in r:
-        ok(item)
-    after_block = {p["proposal_id"]: p for p in printed_json(r[1])["proposals"]}
-    assert after_block["orders-aaa111"]["status"] == "rejected"
-    assert after_block["orders-aaa111"]["blocked_by"] == ["hp-growth"]
-    assert after_block["customers-bbb222"]["status"] == "pending"
-    mine = printed_json(r[3])["proposals"]
-    assert [(p["proposal_id"], p["status"]) for p in mine] == [("orders-aaa111", "approved")]
-    assert mine[0]["teams"][0]["response"] == "migrating"
-    assert mine[0]["teams"][0]["note"] == "in Q3"
-    rejoined = {p["proposal_id"]: p for p in printed_json(r[6])["proposals"]}
-    assert rejoined["orders-aaa111"]["status"] == "pending"
-    assert rejoined["orders-aaa111"]["waiting_for"] == ["hp-finance"]
-    assert [t["team"] for t in rejoined["orders-aaa111"]["teams"]] == ["hp-finance", "hp-growth"]
-    detail = printed_json(r[8])["assets"]
-    assert len(detail) == 1 and detail[0]["asset_id"] == ORDERS
-    assert detail[0]["owner_team"] == "core-data"
-    assert detail[0]["compatibility"] == "backward"
-    assert [p["status"] for p in detail[0]["open_proposals"]] == ["approved"]
-    assert {c["team"] for c in detail[0]["consumers"]} >= {"hp-growth", "hp-finance", "hp-core"}
-    overview = {a["asset_id"]: a for a in printed_json(r[9])["assets"]}
-    assert {
-        ORDERS,
-        "model.registry_fixture.customers",
-        "model.registry_fixture.accounts.v1",
-        "model.registry_fixture.accounts.v2",
-    } <= set(overview)
-    assert "model.registry_fixture.scratch" not in overview
-    final = {p["proposal_id"]: p for p in printed_json(r[12])["proposals"]}
-    assert final["orders-aaa111"]["status"] == "withdrawn"
-    assert final["orders-aaa111"]["resolution_note"] == "reverted"
-    assert final["orders-aaa111"]["resolved_at"] is not None
-    assert final["customers-bbb222"]["status"] == "forced"
-    assert any("asset(s)" in line for line in r[13]["logged"])
-    assert any("consumers:" in line for line in r[14]["logged"])
-    assert any("orders-aaa111" in line and "withdrawn" in line for line in r[15]["logged"])
+    blocked = {p["proposal_id"]: p for p in printed_json(r[after_block])["proposals"]}
+    assert blocked["orders-aaa111"]["status"] == "rejected"
+    assert blocked["orders-aaa111"]["blocked_by"] == ["hp-growth"]
+    assert blocked["customers-bbb222"]["status"] == "pending"
+    answered = printed_json(r[mine])["proposals"]
+    assert [(p["proposal_id"], p["status"]) for p in answered] == [("orders-aaa111", "approved")]
+    assert answered[0]["teams"][0]["response"] == "migrating"
+    assert answered[0]["teams"][0]["note"] == "in Q3"
+    back = {p["proposal_id"]: p for p in printed_json(r[rejoined])["proposals"]}
+    assert back["orders-aaa111"]["status"] == "pending"
+    assert back["orders-aaa111"]["waiting_for"] == ["hp-finance"]
+    assert [t["team"] for t in back["orders-aaa111"]["teams"]] == ["hp-finance", "hp-growth"]
+    one = printed_json(r[detail])["assets"]
+    assert len(one) == 1 and one[0]["asset_id"] == ORDERS
+    assert one[0]["owner_team"] == "core-data" and one[0]["compatibility"] == "backward"
+    assert [p["status"] for p in one[0]["open_proposals"]] == ["approved"]
+    assert {c["team"] for c in one[0]["consumers"]} >= {"hp-growth", "hp-finance", "hp-core"}
+    every = {a["asset_id"] for a in printed_json(r[overview])["assets"]}
+    assert {ORDERS, "model.registry_fixture.customers", v1, v2} <= every
+    assert "model.registry_fixture.scratch" not in every
+    done = {p["proposal_id"]: p for p in printed_json(r[final])["proposals"]}
+    assert done["orders-aaa111"]["status"] == "withdrawn"
+    assert done["orders-aaa111"]["resolution_note"] == "reverted"
+    assert done["orders-aaa111"]["resolved_at"] is not None
+    assert done["customers-bbb222"]["status"] == "forced"
+    assert any("asset(s)" in line for line in r[text_status]["logged"])
+    assert any("consumers:" in line for line in r[text_detail]["logged"])
+    assert any("orders-aaa111" in ln and "withdrawn" in ln for ln in r[text_list]["logged"])
     acks = project.query(
         "select team, response from {schema}.tessera_acknowledgements "
         "where proposal_id = 'orders-aaa111' order by acknowledged_at"
@@ -351,18 +347,6 @@ def test_operations_happy_path_and_audit(shared: DbtProject) -> None:
         ("hp-growth", "blocked"),
         ("hp-growth", "migrating"),
         ("hp-finance", "approved"),
-    ]
-    proposal_audit = [a[0] for a in _new_audit(project, seen) if a[0].startswith("proposal_")]
-    assert proposal_audit == [
-        "proposal_acknowledged",
-        "proposal_rejected",
-        "proposal_acknowledged",
-        "proposal_approved",
-        "proposal_team_added",
-        "proposal_acknowledged",
-        "proposal_approved",
-        "proposal_withdrawn",
-        "proposal_forced",
     ]
 
 
@@ -377,16 +361,14 @@ def test_refusals_write_nothing(shared: DbtProject) -> None:
     s.op("delete_team", {"name": "gone"})
     s.op("add_team_member", {"team": "growth", "principal": "alice"})
     s.op("register_consumer", {"model": "payments", "team": "growth", "columns": ["status"]})
-    for r in s.run():
-        ok(r)
     payments = "model.registry_fixture.payments"
     refunds = "model.registry_fixture.refunds"
-    insert_proposal(project, "payments-ddd444", ["growth"], asset_id=payments)
-    insert_proposal(project, "payments-eee555", ["growth"], asset_id=payments, status="withdrawn")
-    insert_proposal(project, "payments-fff666", ["growth"], asset_id=payments, status="published")
-    insert_proposal(project, "refunds-ggg777", ["growth"], asset_id=refunds)
-    insert_proposal(project, "refunds-hhh888", ["growth"], asset_id=refunds)
-    before = counts(project)
+    s.proposal("payments-ddd444", ["growth"], asset_id=payments)
+    s.proposal("payments-eee555", ["growth"], asset_id=payments, status="withdrawn")
+    s.proposal("payments-fff666", ["growth"], asset_id=payments, status="published")
+    s.proposal("refunds-ggg777", ["growth"], asset_id=refunds)
+    s.proposal("refunds-hhh888", ["growth"], asset_id=refunds)
+    before = s.counts()
 
     open_id = "payments-ddd444"
     cases: list[tuple[str, dict[str, object] | None, tuple[str, ...]]] = [
@@ -505,23 +487,25 @@ def test_refusals_write_nothing(shared: DbtProject) -> None:
         ("withdraw", {"proposal_id": "refunds"}, ("2 open proposals", "refunds-ggg777")),
         ("withdraw", {"model": "invoices"}, ("no open proposal",)),
     ]
+    first = len(s.steps)
     for name, args, _ in cases:
         s.op(name, args)
+    after = s.counts()
     results = s.run()
-    for (name, args, needles), result in zip(cases, results, strict=True):
+    for r in results[:first]:
+        ok(r)
+    for (name, args, needles), result in zip(cases, results[first:after], strict=True):
         line = refused(result, *needles)
         assert line.startswith(f"tessera.{name}: "), (name, args, line)
         assert "allowed:" in line, line
-    assert counts(project) == before
+    assert results[after]["counts"] == results[before]["counts"]
 
     # The real command line: exit code 1 and the same single line; nothing written.
     res = run_op(project, "acknowledge", {"proposal_id": open_id, "team": "growth"}, expect=1)
     assert tessera_line(res) == (
         "tessera.acknowledge: response is missing; allowed: approved, migrating, blocked"
     )
-    res = run_op(project, "create_team", {"name": 12, "description": "x"}, expect=1)
-    assert tessera_line(res).startswith("tessera.create_team: name = 12 is not a string")
-    assert counts(project) == before
+    assert counts(project) == results[before]["counts"]
 
 
 HOSTILE = [
@@ -600,5 +584,276 @@ def test_hostile_strings_round_trip(shared: DbtProject) -> None:
     )
     doc = json.loads(res.stdout)
     assert doc["team"] == HOSTILE[5] and doc["status"] == "all"
-    res = run_op(project, "create_team", {"name": "a\u0000b"}, expect=1)
-    assert "contains the NUL character" in tessera_line(res)
+
+
+def test_membership_enforced(shared: DbtProject) -> None:
+    """With tessera_enforce_membership: only members answer or register for a team, only
+    admins force, only the owner team or admins withdraw; a refusal writes one audit row."""
+    project = shared
+    # The actor: current_user on PostgreSQL (cannot be spoofed), the var on DuckDB.
+    actor = "postgres" if project.adapter == "postgres" else "mallory"
+    enforced = {"tessera_enforce_membership": True, "tessera_actor": "mallory"}
+    admin = {**enforced, "tessera_admins": [actor]}
+    invoices = "model.registry_fixture.invoices"
+    s = Session(project)
+    s.op("create_team", {"name": "billing"})
+    s.op("create_team", {"name": "sec-growth"})
+    s.op("register_consumer", {"model": "invoices", "team": "sec-growth"})
+    s.proposal("invoices-sec001", ["sec-growth"], asset_id=invoices)
+    setup = len(s.steps)
+    before = s.counts()
+    answer = {"proposal_id": "invoices-sec001", "team": "sec-growth", "response": "approved"}
+    s.op("acknowledge", answer, **enforced)
+    s.op("force", {"proposal_id": "invoices-sec001", "reason": "now"}, **enforced)
+    s.op("withdraw", {"proposal_id": "invoices-sec001"}, **enforced)
+    s.op("register_consumer", {"model": "invoices", "team": "sec-growth"}, **enforced)
+    s.op("add_team_member", {"team": "sec-growth", "principal": actor}, **enforced)
+    after = s.counts()
+    rules = s.query(
+        "select actor, details_json from {schema}.tessera_audit_log "
+        "where action = 'authorization_refused' and entity_id in "
+        "('invoices-sec001', 'sec-growth', 'model.registry_fixture.invoices') order by occurred_at"
+    )
+    # An admin (tessera_admins) makes the actor a member; then the same person may answer,
+    # but still not force (not an admin of the owner team) unless in tessera_admins.
+    made_member = s.op("add_team_member", {"team": "sec-growth", "principal": actor}, **admin)
+    answered = s.op("acknowledge", answer, **enforced)
+    not_admin = s.op("force", {"proposal_id": "invoices-sec001", "reason": "now"}, **enforced)
+    forced = s.op("force", {"proposal_id": "invoices-sec001", "reason": "incident"}, **admin)
+    r = s.run()
+    for item in r[:setup]:
+        ok(item)
+    for item in r[before + 1 : after]:
+        line = refused(item, f'actor = "{actor}" is not allowed')
+        assert "allowed: " in line
+    grown = {k: v - r[before]["counts"][k] for k, v in r[after]["counts"].items()}
+    assert grown == {k: (5 if k == "tessera_audit_log" else 0) for k in grown}
+    assert [json.loads(d)["rule"] for _, d in r[rules]["rows"]] == [
+        "member",
+        "force",
+        "owner",
+        "member",
+        "team_admin",
+    ]
+    assert {a for a, _ in r[rules]["rows"]} == {actor}
+    ok(r[made_member])
+    ok(r[answered])
+    refused(r[not_admin], "is not allowed to force", "an admin of the owner team")
+    ok(r[forced])
+    assert project.query(
+        "select status, resolved_by from {schema}.tessera_proposals "
+        "where proposal_id = 'invoices-sec001'"
+    ) == [("forced", actor)]
+
+
+def test_registry_python_api(shared: DbtProject) -> None:
+    """tessera_dbt.registry.Registry against the real adapter: batch writes, publish,
+    and the typed state the gate reads."""
+    project = shared
+    widgets, gadgets, gizmos = "model.api.widgets", "model.api.gadgets", "model.api.gizmos"
+    schema1 = {"type": "object", "properties": {"status": {"type": "string"}}}
+    pid = "widgets-a1b2c3"
+    s = Session(project)
+    ensured = s.call("ensure")
+    teams = s.call("ensure_teams", names=["api-owner", "api-cons", "api 'quoted'"], reason="x")
+    teams_again = s.call("ensure_teams", names=["api-owner", "api-cons"], reason="owner")
+    assets = s.call(
+        "upsert_assets",
+        rows=[
+            {"asset_id": widgets, "model_name": "widgets", "owner_team": "api-owner"},
+            {"asset_id": gadgets, "model_name": "gadgets", "owner_team": "api-owner"},
+        ],
+    )
+    assets_again = s.call(
+        "upsert_assets",
+        rows=[
+            {
+                "asset_id": widgets,
+                "model_name": "widgets",
+                "owner_team": "api-cons",
+                "compatibility": "full",
+            }
+        ],
+    )
+    checks = s.call(
+        "write_checks",
+        invocation_id="inv-api-1",
+        rows=[
+            {
+                "asset_id": widgets,
+                "verdict": "new",
+                "next_version": "1.0.0",
+                "bump": "major",
+                "fingerprint": "fp1",
+                "schema": schema1,
+                "guarantees": {},
+            },
+            {
+                "asset_id": gadgets,
+                "verdict": "blocked",
+                "next_version": "2.0.0",
+                "fingerprint": "g",
+            },
+            {"asset_id": gizmos, "verdict": "unchanged", "fingerprint": "z"},
+        ],
+        summary={"verdict": "passed", "assets": 3},
+    )
+    published = s.call("publish", invocation_id="inv-api-1")
+    published_again = s.call("publish", invocation_id="inv-api-1")
+    published_none = s.call("publish", invocation_id="inv-api-1", asset_ids=[])
+    opened = s.call(
+        "open_proposals",
+        rows=[
+            {
+                "proposal_id": pid,
+                "asset_id": widgets,
+                "model_name": "widgets",
+                "base_version": "1.0.0",
+                "next_version": "2.0.0",
+                "fingerprint": "fp2",
+                "changes": [{"kind": "column_removed", "column": "status", "breaking": True}],
+                "teams": [{"team": "api-cons", "reason": "uses status"}, "api 'quoted'"],
+            },
+            {"asset_id": gadgets, "model_name": "gadgets", "fingerprint": "g0"},
+        ],
+    )
+    state1 = s.call("load_state", asset_ids=[widgets, gadgets])
+    # The producer changes gadgets again: its proposal is superseded (any open id works).
+    gadget_ids = s.query(
+        "select proposal_id from {schema}.tessera_proposals "
+        f"where asset_id = '{gadgets}' and status = 'pending'"
+    )
+    s.op("acknowledge", {"proposal_id": pid, "team": "api-cons", "response": "approved"})
+    s.op("acknowledge", {"proposal_id": pid, "team": "api 'quoted'", "response": "migrating"})
+    state2 = s.call("load_state", asset_ids=[widgets])
+    checks2 = s.call(
+        "write_checks",
+        invocation_id="inv-api-2",
+        rows=[
+            {
+                "asset_id": widgets,
+                "verdict": "approved",
+                "next_version": "2.0.0",
+                "bump": "major",
+                "fingerprint": "fp2",
+                "proposal_id": pid,
+                "schema": {"type": "object", "properties": {}},
+            }
+        ],
+        summary={"verdict": "passed"},
+    )
+    published2 = s.call("publish", invocation_id="inv-api-2", asset_ids=[widgets])
+    state3 = s.call("load_state", asset_ids=[widgets], statuses=["published"])
+    r = s.run()
+    for item in r:
+        ok(item)
+    assert r[ensured]["result"]["version"] == 1
+    assert sorted(r[teams]["result"]) == ["api 'quoted'", "api-cons", "api-owner"]
+    assert r[teams_again]["result"] == []
+    assert r[assets]["result"] == {"created": [widgets, gadgets], "updated": []}
+    assert r[assets_again]["result"] == {"created": [], "updated": [widgets]}
+    assert r[checks]["result"] == 3 and r[checks2]["result"] == 1
+    assert r[published]["result"] == [
+        {"asset_id": widgets, "version": "1.0.0", "proposal_id": None, "published": True}
+    ]
+    assert r[published_again]["result"][0]["published"] is False
+    assert r[published_none]["result"] == []
+    ids = r[opened]["result"]
+    assert ids[0] == pid and ids[1].startswith("gadgets-") and len(ids[1]) == len("gadgets-") + 6
+    assert r[gadget_ids]["rows"] == [[ids[1]]]
+
+    state = r[state1]["result"]
+    assert {"api-owner", "api-cons", "api 'quoted'"} <= set(state["teams"])
+    assert state["teams"]["api-owner"]["source"] == "auto"
+    assert set(state["assets"]) == {widgets, gadgets}
+    assert state["assets"][widgets]["owner_team"] == "api-cons"
+    assert state["assets"][widgets]["compatibility"] == "full"
+    versions = state["contracts"][widgets]
+    assert [v["version"] for v in versions] == ["1.0.0"]
+    assert versions[0]["schema"] == schema1 and versions[0]["fingerprint"] == "fp1"
+    assert gadgets not in state["contracts"]  # blocked: not published
+    proposals = {p["proposal_id"]: p for p in state["proposals"]}
+    assert set(proposals) == {pid, ids[1]}
+    assert proposals[pid]["status"] == "pending" and proposals[pid]["base_version"] == "1.0.0"
+    assert [t["team"] for t in proposals[pid]["teams"]] == ["api 'quoted'", "api-cons"]
+    assert proposals[pid]["changes"][0]["column"] == "status"
+
+    approved = r[state2]["result"]["proposals"][0]
+    assert approved["status"] == "approved"
+    assert {a["team"]: a["response"] for a in approved["history"]} == {
+        "api-cons": "approved",
+        "api 'quoted'": "migrating",
+    }
+    assert r[published2]["result"] == [
+        {"asset_id": widgets, "version": "2.0.0", "proposal_id": pid, "published": True}
+    ]
+    final = r[state3]["result"]
+    assert [v["version"] for v in final["contracts"][widgets]] == ["1.0.0", "2.0.0"]
+    assert final["contracts"][widgets][1]["proposal_id"] == pid
+    assert [p["status"] for p in final["proposals"]] == ["published"]
+
+    # Supersede, prune and replace, in a second (short) batch.
+    project_rows = project.query(
+        "select version, major, minor, patch, bump from {schema}.tessera_contracts "
+        f"where asset_id = '{widgets}' order by major"
+    )
+    assert project_rows == [("1.0.0", 1, 0, 0, "major"), ("2.0.0", 2, 0, 0, "major")]
+    s.execute(
+        "insert into {schema}.tessera_checks (invocation_id, row_kind, checked_at) values "
+        "('inv-ancient', 'summary', cast('2000-01-01 00:00:00' as timestamp))"
+    )
+    superseded = s.call("supersede_proposals", ids=[ids[1], "no-such-id"], reason="changed")
+    s.call("write_checks", invocation_id="inv-api-2", rows=[], summary={"verdict": "passed"})
+    gone = s.call("load_state", statuses=["superseded"])
+    r = s.run()
+    for item in r:
+        ok(item)
+    assert r[superseded]["result"] == [ids[1]]
+    assert [p["resolution_note"] for p in r[gone]["result"]["proposals"]] == ["changed"]
+    assert project.query(
+        "select count(*) from {schema}.tessera_checks where invocation_id = 'inv-ancient'"
+    ) == [(0,)]
+    assert project.query(
+        "select row_kind from {schema}.tessera_checks where invocation_id = 'inv-api-2'"
+    ) == [("summary",)]
+    kinds = project.query(
+        "select row_kind, count(*) from {schema}.tessera_checks "
+        "where invocation_id = 'inv-api-1' group by row_kind order by row_kind"
+    )
+    assert kinds == [("asset", 3), ("summary", 1)]
+    actions = [
+        row[0]
+        for row in project.query(
+            "select action from {schema}.tessera_audit_log "
+            f"where entity_id in ('{widgets}', '{gadgets}', '{pid}', '{ids[1]}') "
+            "order by occurred_at, action"
+        )
+    ]
+    assert actions.count("contract_published") == 2
+    assert actions.count("asset_registered") == 2 and actions.count("asset_updated") == 1
+    assert actions.count("proposal_opened") == 2 and "proposal_superseded" in actions
+    assert "proposal_published" in actions
+
+
+@pytest.mark.postgres
+def test_concurrent_init_on_a_fresh_postgres_database(new_project: NewProject) -> None:
+    """Builds starting at once on a fresh registry: all succeed, one set of tables."""
+    project = new_project("postgres", "registry")
+    env = {**os.environ, **project.env, "DBT_PROFILES_DIR": str(project.profiles_dir)}
+    procs = [
+        subprocess.Popen(
+            [str(VENV_BIN / "dbt"), "run-operation", "tessera.init"],
+            cwd=project.dir,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [p.communicate(timeout=600)[0] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outputs
+    assert project.query(
+        "select count(*) from {schema}.tessera_audit_log where action = 'registry_initialized'"
+    ) == [(1,)]
+    assert project.query("select count(*) from {schema}.tessera_schema_version") == [(1,)]

@@ -41,6 +41,49 @@ class Session:
         self.steps.append({"call": method, "kwargs": kwargs})
         return len(self.steps) - 1
 
+    def query(self, sql: str) -> int:
+        """Queue a query through the adapter (``{schema}``: the registry schema)."""
+        self.steps.append({"query": sql})
+        return len(self.steps) - 1
+
+    def execute(self, sql: str) -> int:
+        """Queue a statement through the adapter (test set-up)."""
+        self.steps.append({"execute": sql})
+        return len(self.steps) - 1
+
+    def counts(self) -> int:
+        """Queue the row count of every registry table."""
+        self.steps.append({"counts": True})
+        return len(self.steps) - 1
+
+    def proposal(
+        self,
+        proposal_id: str,
+        teams: list[str],
+        asset_id: str = ORDERS,
+        status: str = "pending",
+        base_version: str = "1.0.0",
+        columns: tuple[str, ...] = ("status",),
+    ) -> int:
+        """Queue opening a proposal as the gate does (Registry.open_proposals)."""
+        return self.call(
+            "open_proposals",
+            rows=[
+                {
+                    "proposal_id": proposal_id,
+                    "asset_id": asset_id,
+                    "status": status,
+                    "base_version": base_version,
+                    "next_version": "2.0.0",
+                    "fingerprint": f"fp-{proposal_id}",
+                    "changes": [
+                        {"kind": "column_removed", "column": c, "breaking": True} for c in columns
+                    ],
+                    "teams": [{"team": t, "reason": "test set-up"} for t in teams],
+                }
+            ],
+        )
+
     def run(self) -> list[dict[str, Any]]:
         """Run the queued steps in one subprocess and return their results."""
         script = self.project.dir / "steps.json"
@@ -118,29 +161,3 @@ def run_op(
     if args is not None:
         argv += ["--args", json.dumps(args, ensure_ascii=False)]
     return project.dbt(*argv, expect=expect)
-
-
-def insert_proposal(
-    project: DbtProject,
-    proposal_id: str,
-    teams: list[str],
-    asset_id: str = ORDERS,
-    status: str = "pending",
-    base_version: str = "1.0.0",
-    columns: tuple[str, ...] = ("status",),
-) -> None:
-    """Set up a proposal directly (the gate normally opens them)."""
-    changes = json.dumps(
-        [{"kind": "column_removed", "column": c, "breaking": True} for c in columns]
-    ).replace("'", "''")
-    project.execute(
-        "insert into {schema}.tessera_proposals (proposal_id, asset_id, status, base_version, "
-        "next_version, fingerprint, changes_json, created_at, created_by) values "
-        f"('{proposal_id}', '{asset_id}', '{status}', '{base_version}', '2.0.0', 'fp-{proposal_id}', "
-        f"'{changes}', current_timestamp, 'test')"
-    )
-    for team in teams:
-        project.execute(
-            "insert into {schema}.tessera_proposal_teams (proposal_id, team, reason) values "
-            f"('{proposal_id}', '{team}', 'test set-up')"
-        )
