@@ -239,6 +239,24 @@ def consumer_grants(role: str, schema: str = "tessera") -> str:
     )
 
 
+def ci_grants(role: str, schema: str = "tessera") -> str:
+    """The CI grants of docs/security.md (`tessera check`: read only), as SQL."""
+    return (
+        f"grant usage on schema {schema} to {role};\n"
+        f"grant select on all tables in schema {schema} to {role};"
+    )
+
+
+def producer_grants(role: str, schema: str = "tessera") -> str:
+    """The grants of docs/security.md for a producer that does not own the registry
+    (build and publish), as SQL."""
+    return (
+        f"grant usage on schema {schema} to {role};\n"
+        f"grant select, insert, update on all tables in schema {schema} to {role};\n"
+        f"grant delete on {schema}.tessera_checks to {role};"
+    )
+
+
 def rows_by_table(project: DbtProject) -> dict[str, int]:
     """Row count of every registry table the operations write."""
     tables = (
@@ -270,6 +288,8 @@ ORDERS, CUSTOMERS = "model.gate.orders", "model.gate.customers"
 ORDER_ID = ("order_id", "integer", "cast(1 as integer)")
 AMOUNT = ("amount", "numeric(12,2)", "cast(12.50 as numeric(12, 2))")
 CUSTOMER_ID = ("customer_id", "integer", "cast(1 as integer)")
+STATUS = ("status", "varchar(20)", "cast('placed' as varchar(20))")
+NOTE = ("note", "varchar(10)", "cast(null as varchar(10))")
 BUILD = ("build", "-s", "package:gate")
 
 
@@ -441,18 +461,20 @@ def _assert_fails_closed(step: Step, *needles: str) -> None:
 def test_fails_closed_without_rights_on_postgres(new_project: NewProject) -> None:
     """A role without CREATE on the database (registry missing), then a role that may not
     read the registry: `dbt build` fails before any model runs, saying which registry, why
-    and what to change; with the CI grants (SELECT) `tessera check` passes."""
+    and what to change. With the CI grants of docs/security.md (SELECT) the same role runs
+    `tessera check` and writes nothing; with the producer grants it builds and publishes."""
     p = gate_project(new_project, "postgres")
-    role = create_role(p, "ci")
-    p.pg.execute(f"create schema ci_models authorization {role}", dbname=p.database)  # type: ignore[union-attr]
-    add_role_target(p, "ci", role, schema="ci_models")
-    as_ci = {"DBT_TARGET": "ci", "DBT_TARGET_PATH": "target-ci"}
+    assert p.pg is not None
+    role = create_role(p, "builder")
+    p.pg.execute(f"create schema builder_models authorization {role}", dbname=p.database)
+    add_role_target(p, "builder", role, schema="builder_models")
+    as_role = {"DBT_TARGET": "builder", "DBT_TARGET_PATH": "target-builder"}
     b = Batch(p)
-    no_create = b.dbt(*BUILD, env=as_ci)
-    b.dbt(*BUILD)  # the producer (superuser here) creates the registry and publishes
+    no_create = b.dbt(*BUILD, env=as_role)
+    b.dbt(*BUILD)  # the registry's owner (the superuser here) creates it and publishes
     b.sql(f"grant usage on schema tessera to {role}")
-    no_select = b.dbt(*BUILD, env=as_ci)
-    b.sql(f"grant select on all tables in schema tessera to {role}")
+    no_select = b.dbt(*BUILD, env=as_role)
+    b.sql(ci_grants(role))
     results = b.run()
     registry = f'"{p.database}"."tessera"'
     _assert_fails_closed(results[no_create], registry, "permission denied", "tessera_database")
@@ -460,9 +482,21 @@ def test_fails_closed_without_rights_on_postgres(new_project: NewProject) -> Non
     _assert_fails_closed(results[no_select], registry, "permission denied")
     # The read-only CI role checks the project without writing anything.
     before = p.count("tessera_checks")
-    check = p.tessera("check", "--target", "ci", "--format", "json")
+    check = p.tessera("check", "--target", "builder", "--format", "json")
     assert json.loads(check.stdout)["passed"] is True, str(check)
     assert p.count("tessera_checks") == before
+    # With the producer grants the role builds, and publishes an additive change.
+    additive = edited_files(p, lambda: write_model(p, "orders", [ORDER_ID, AMOUNT, STATUS, NOTE]))
+    b.sql(producer_grants(role))
+    for name, text in additive.items():
+        b.write(name, text)
+    b.dbt(*BUILD, env=as_role)
+    *_, shipped = b.run()
+    ok(shipped)
+    assert "published model.gate.orders 1.1.0" in shipped.text, str(shipped)
+    assert p.query(
+        "select published_by from {schema}.tessera_contracts where version = '1.1.0'"
+    ) == [(role,)]
 
 
 def test_fails_closed_on_a_read_only_registry_on_duckdb(new_project: NewProject) -> None:
