@@ -1,5 +1,11 @@
-{#- SQL that serializes writers of the registry inside the current transaction (PostgreSQL:
-    a transaction-scoped advisory lock keyed by the registry schema; elsewhere nothing). -#}
+{#- SQL that serializes writers of the registry until the next commit (PostgreSQL: a
+    transaction-scoped advisory lock keyed by the registry schema; elsewhere nothing).
+
+    PostgreSQL: the SQL opens the transaction itself ("begin; ..."). dbt commits by sending
+    the text COMMIT, after which psycopg2 sends no BEGIN before the next statement on that
+    connection: every later statement would run in its own implicit transaction and the
+    lock would be released as soon as it was granted. An explicit begin keeps it until
+    adapter.commit() (inside an open transaction it is only a warning). -#}
 {% macro lock_registry(name='registry') %}
     {{ return(adapter.dispatch('lock_registry', 'tessera')(name)) }}
 {% endmacro %}
@@ -11,5 +17,5 @@
 {% macro postgres__lock_registry(name) %}
     {%- set relation = tessera.registry_relation() -%}
     {%- set key = local_md5('tessera|' ~ relation.database ~ '|' ~ relation.schema ~ '|' ~ name)[:15] | int(base=16) -%}
-    {{ return('select pg_advisory_xact_lock(' ~ key ~ ')') }}
+    {{ return('begin; select pg_advisory_xact_lock(' ~ key ~ ')') }}
 {% endmacro %}
