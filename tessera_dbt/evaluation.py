@@ -92,6 +92,15 @@ class Evaluator:
             if self.operation not in EVALUATING_OPERATIONS:
                 return None  # how consumers answer: never slowed down, never blocked
             records_checks = not self.check_only
+        elif not (self.gated or self.check_only):
+            # parse, ls, compile, test, show: never gated, and run constantly (IDEs parse on
+            # every save), so they stay as fast as without Tessera. `tessera check` sets
+            # TESSERA_CHECK_ONLY to evaluate without building.
+            dbt_compat.log_info(
+                "Tessera: contracts are evaluated by build, run, seed, snapshot, retry and "
+                "clone; run `tessera check` to see the gate's verdicts without building."
+            )
+            return None
         invocation_id = dbt_compat.invocation_id(self.manifest)
         registry = self.registry or Registry.from_manifest(self.manifest)
         try:
@@ -210,13 +219,18 @@ class Evaluator:
         ]
         if events:
             registry.call("record_events", events=events)
-        registry.write_checks(invocation_id, check_rows(result, details), self._summary(result))
+        # Unchanged assets need no row: nothing reads them (the hooks look for blocked rows
+        # and publish candidates; the summary row counts every verdict), and on a large
+        # project they are most rows, each costing Jinja quoting in the batch insert.
+        rows = [r for r in check_rows(result, details) if r["verdict"] != "unchanged"]
+        registry.write_checks(invocation_id, rows, self._summary(result))
 
     def _summary(self, result: GateResult) -> dict[str, Any]:
         return {
             "verdict": "blocked" if result.blocked else "passed",
             "command": self.command,
             "assets": len(result.decisions),
+            "verdicts": _verdict_counts(result),
             "blocked": [d.asset_id for d in result.blocked],
         }
 
@@ -237,9 +251,7 @@ class Evaluator:
         return {"invocation_id": invocation_id, "command": self.command, "error": message}
 
     def _log(self, project: Project, result: GateResult, fresh: bool = False) -> None:
-        counts: dict[str, int] = {}
-        for d in result.decisions:
-            counts[d.verdict] = counts.get(d.verdict, 0) + 1
+        counts = _verdict_counts(result)
         summary = ", ".join(f"{n} {v}" for v, n in sorted(counts.items())) or "no assets"
         dbt_compat.log_info(
             f"Tessera: checked {len(project.assets)} contracted model(s): {summary}"
@@ -297,6 +309,13 @@ class Evaluator:
 
 def _stored_registration(d: DerivedRegistration) -> StoredRegistration:
     return StoredRegistration(d.asset_id, d.team, d.source, d.columns, source_ref=d.source_ref)
+
+
+def _verdict_counts(result: GateResult) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for d in result.decisions:
+        counts[d.verdict] = counts.get(d.verdict, 0) + 1
+    return dict(sorted(counts.items()))
 
 
 def _registry_missing(registry: Registry) -> bool:

@@ -16,7 +16,9 @@ from tessera_dbt.diff import diff_contracts
 from tessera_dbt.policy import Evaluation, evaluate, evaluate_history, next_version
 
 # Verdicts that let a model run and publish.
-ALLOWED = frozenset({"new", "unchanged", "compatible", "auto_approved", "approved", "forced"})
+ALLOWED = frozenset(
+    {"new", "unchanged", "compatible", "auto_approved", "approved", "forced", "retired"}
+)
 BLOCKED = "blocked"
 # Proposal statuses that are still open: the gate reuses them for the same fingerprint.
 OPEN_STATUSES = frozenset({"pending", "approved", "rejected"})

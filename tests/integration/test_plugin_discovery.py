@@ -103,7 +103,8 @@ def test_wheel_install_is_discovered_by_dbt_parse(
     os.symlink(site / "tessera_dbt" / "dbt_package", packages / "tessera")
     script = tmp_path / "run_dbt.py"
     script.write_text(RUN_DBT)
-    env = {**os.environ, "DBT_PROFILES_DIR": str(project.profiles_dir)}
+    # As `tessera check` runs it: parse, evaluating without writing to the registry.
+    env = {**os.environ, "DBT_PROFILES_DIR": str(project.profiles_dir), "TESSERA_CHECK_ONLY": "1"}
     env.pop("PYTHONPATH", None)
     proc = subprocess.run(
         [str(python), str(script), "parse"],

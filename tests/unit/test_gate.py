@@ -412,3 +412,19 @@ def test_diff_report_between_versions_has_no_verdict() -> None:
     report = diff_report(d, "1.0.0", "2.0.0", compared)
     assert "verdict" not in report and report["to_version"] == "2.0.0"
     assert render_diff(report).splitlines()[0] == "orders (model.shop.orders): 1.0.0 -> 2.0.0"
+
+
+# -- the plugin's pure conversions (tessera_dbt.evaluation) ---------------------------------
+def test_removals_that_pass_are_retired_in_the_registry() -> None:
+    from tessera_dbt.evaluation import check_rows, retired_asset_rows
+    from tessera_dbt.registry import AssetRecord, RegistryState
+
+    state = RegistryState(assets={AID: AssetRecord(AID, project_name="shop", owner_team="core")})
+    retired = decide([], view(known={AID: None}), removed={AID: "deleted or renamed"})
+    [row] = retired_asset_rows(retired, state)
+    assert row["asset_id"] == AID and row["owner_team"] == "core" and row["deleted_at"]
+    blocked = decide([], view(regs=GROWTH, known={AID: None}), removed={AID: "deleted"})
+    assert retired_asset_rows(blocked, state) == []
+    [check] = check_rows(blocked, {AID: {"diff": {"x": 1}}})
+    assert check["blocks_all"] is True and check["details"]["diff"] == {"x": 1}
+    assert check["next_version"] is None  # nothing to publish for a removal
