@@ -176,6 +176,10 @@ def test_hostile_strings_round_trip_or_are_refused(adapter: str, new_project: Ne
         ops.append(
             {"op": "register_consumer", "args": {"model": "orders", "team": team, "note": note}}
         )
+    # Reads take them too: list_proposals prints JSON naming the team it was asked about.
+    listed = [team for team, _, _ in accepted[:6]]
+    for team in listed:
+        ops.append({"op": "list_proposals", "args": {"team": team, "format": "json"}})
     b = Batch(p)
     b.dbt("run-operation", "gate_ops", "--args", yaml_args({"ops": ops}))
     refused_at = [
@@ -249,6 +253,8 @@ def test_hostile_strings_round_trip_or_are_refused(adapter: str, new_project: Ne
         )
     }
     assert {t for t, _, _ in accepted} <= created
+    printed = [json.loads(m) for m in results[0].messages if m.startswith('{"')]
+    assert [d["team"] for d in printed if "team" in d] == listed
     # Refused: one clear line each, and nothing written for them.
     for (name, args, needle), i in zip(refusals, refused_at, strict=False):
         line = refused_line(results[i])
