@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -184,9 +184,15 @@ def test_generated_project_parses_like_the_generated_manifest(
     generated = extract_project(generate_manifest(spec), default_owner="platform")
     assert len(parsed.assets) == 12
     assert parsed.assets == generated.assets
-    assert parsed.models == generated.models
-    assert parsed.children == generated.children
+    # The installed tessera package brings its own views (over its sources): not generated.
+    assert _without_package(parsed.models) == generated.models
+    assert _without_package(parsed.children) == generated.children
     assert parsed.exposures.keys() == generated.exposures.keys()
+
+
+def _without_package(mapping: Mapping[str, Any], package: str = "tessera") -> dict[str, Any]:
+    prefixes = (f"model.{package}.", f"source.{package}.")
+    return {k: v for k, v in mapping.items() if not k.startswith(prefixes)}
 
 
 @pytest.mark.postgres
