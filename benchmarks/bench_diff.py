@@ -10,9 +10,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from tessera_dbt.diff import diff_documents, diff_schemas
-from tessera_dbt.policy import evaluate
-from tessera_dbt.types import column_schema
+from tessera_dbt.core.diff import diff_documents, diff_schemas
+from tessera_dbt.core.policy import evaluate
+from tessera_dbt.core.types import column_schema
 
 PAIRS = 10_000
 COLUMNS = 50

@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from benchmarks.generate import Spec, generate_manifest
-from tessera_dbt.extract import extract_project
+from tessera_dbt.core.extract import extract_project
 
 RUNS = 7
 GOAL_S = 1.0

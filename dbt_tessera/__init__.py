@@ -1,5 +1,5 @@
 """dbt plugin shim: dbt discovers plugins only in top-level modules named ``dbt_*``."""
 
-from tessera_dbt.plugin import TesseraPlugin
+from tessera_dbt.plugin.hook import TesseraPlugin
 
 plugins = [TesseraPlugin]

@@ -1,5 +1,5 @@
 {#- Bring the registrations a project implies (exposures and refs: source 'exposure'/'ref',
-    see tessera_dbt.consumers) in line with the full desired set, in one transaction:
+    see tessera_dbt.core.consumers) in line with the full desired set, in one transaction:
       - new ones are inserted (audit consumer_registered), their teams created when missing
         (audit team_created), and the team joins the open proposals of the asset it is
         affected by (audit proposal_team_added; an 'approved' proposal goes back to pending);

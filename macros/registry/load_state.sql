@@ -5,7 +5,7 @@
       proposals - the active proposals of the assets (status in `statuses`), their affected
                   teams and every answer (a tagged union).
     Returns {'catalog': {'columns': [...], 'rows': [[...]]}, 'contracts': {...},
-    'proposals': {...}} with plain lists (see tessera_dbt.registry for the row layouts). -#}
+    'proposals': {...}} with plain lists (see tessera_dbt.plugin.registry for the row layouts). -#}
 {% macro load_state(asset_ids=none, statuses=none) %}
     {%- set statuses = statuses if statuses is not none else ['pending', 'approved', 'rejected', 'forced'] -%}
     {%- set t = tessera.type_text() -%}

@@ -19,9 +19,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from tessera_dbt.cli import cli
-from tessera_dbt.commands.check import COMMENT_MARKER, render_github, render_markdown, render_text
-from tessera_dbt.dbt_runner import DbtOptions, DbtOutcome, invoke, one_line
+from tessera_dbt.cli.check import COMMENT_MARKER, render_github, render_markdown, render_text
+from tessera_dbt.cli.dbt_runner import DbtOptions, DbtOutcome, invoke, one_line
+from tessera_dbt.cli.main import cli
 from tests.harness import REPO_ROOT, DbtProject, write_profiles
 
 REGISTRY_TABLES = [

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from tessera_dbt.dbt_compat import has_tessera_package, manifest_projection
-from tessera_dbt.extract import Project, extract_project
+from tessera_dbt.core.extract import Project, extract_project
+from tessera_dbt.plugin.dbt_compat import has_tessera_package, manifest_projection
 from tests.harness import DbtProject, make_project, write_profiles
 
 pytestmark = pytest.mark.duckdb

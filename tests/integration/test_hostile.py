@@ -24,7 +24,7 @@ import yaml
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from tessera_dbt.registry import REGISTRY_TABLES
+from tessera_dbt.plugin.registry import REGISTRY_TABLES
 from tests.harness import DbtProject
 from tests.integration.test_gate_support import gate_project
 from tests.integration.test_security import Batch, Step, ok, refused_line

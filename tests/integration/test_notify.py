@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tessera_dbt.notify import NOTIFYING_ACTIONS
+from tessera_dbt.notify.webhooks import NOTIFYING_ACTIONS
 from tests.harness import DbtProject
 from tests.unit.test_notify import Receiver, Silent
 

@@ -647,7 +647,7 @@ def test_membership_enforced(shared: DbtProject) -> None:
 
 
 def test_registry_python_api(shared: DbtProject) -> None:
-    """tessera_dbt.registry.Registry against the real adapter: batch writes, publish,
+    """tessera_dbt.plugin.registry.Registry against the real adapter: batch writes, publish,
     and the typed state the gate reads."""
     project = shared
     widgets, gadgets, gizmos = "model.api.widgets", "model.api.gadgets", "model.api.gizmos"

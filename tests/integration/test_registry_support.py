@@ -16,7 +16,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-from tessera_dbt.registry import REGISTRY_TABLES
+from tessera_dbt.plugin.registry import REGISTRY_TABLES
 from tests.harness import DbtProject, DbtResult
 
 ORDERS = "model.registry_fixture.orders"

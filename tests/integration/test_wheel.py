@@ -41,9 +41,11 @@ def test_wheel_carries_the_dbt_package_and_the_plugin_shim(wheel: Path) -> None:
         assert any(n.startswith(f"tessera_dbt/dbt_package/{item}") for n in names), item
     assert any(n.startswith("tessera_dbt/dbt_package/macros/operations/") for n in names)
     assert "dbt_tessera/__init__.py" in names
-    assert "tessera_dbt/cli.py" in names
+    assert "tessera_dbt/cli/main.py" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "tessera = tessera_dbt.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert (
+        "tessera = tessera_dbt.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    )
 
 
 @pytest.mark.slow

@@ -22,9 +22,9 @@ from typing import Any
 import pytest
 import yaml
 
-from tessera_dbt.contract import MODES
-from tessera_dbt.diff import KINDS, diff_documents
-from tessera_dbt.policy import base_mode, evaluate
+from tessera_dbt.core.contract import MODES
+from tessera_dbt.core.diff import KINDS, diff_documents
+from tessera_dbt.core.policy import base_mode, evaluate
 
 CASES_DIR = Path(__file__).parent / "cases"
 _CASE_KEYS = {

@@ -1,11 +1,11 @@
-"""Registrations derived from a project (tessera_dbt.consumers): exposures and refs."""
+"""Registrations derived from a project (tessera_dbt.core.consumers): exposures and refs."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from tessera_dbt.consumers import (
+from tessera_dbt.core.consumers import (
     DerivedRegistration,
     derive_registrations,
     merge_registrations,
@@ -13,7 +13,7 @@ from tessera_dbt.consumers import (
     project_of,
     split_refs,
 )
-from tessera_dbt.extract import Project, extract_project
+from tessera_dbt.core.extract import Project, extract_project
 
 
 def _model(

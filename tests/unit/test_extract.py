@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tessera_dbt.extract import ContractError, enforced_constraints, extract_project
+from tessera_dbt.core.extract import ContractError, enforced_constraints, extract_project
 
 
 # -- manifest builders ------------------------------------------------------------------

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from tessera_dbt.contract import Change, fingerprint
-from tessera_dbt.gate import (
+from tessera_dbt.core.contract import Change, fingerprint
+from tessera_dbt.core.gate import (
     Answer,
     AssetInput,
     Decision,
@@ -414,10 +414,10 @@ def test_diff_report_between_versions_has_no_verdict() -> None:
     assert render_diff(report).splitlines()[0] == "orders (model.shop.orders): 1.0.0 -> 2.0.0"
 
 
-# -- the plugin's pure conversions (tessera_dbt.evaluation) ---------------------------------
+# -- the plugin's pure conversions (tessera_dbt.plugin.evaluation) ---------------------------------
 def test_removals_that_pass_are_retired_in_the_registry() -> None:
-    from tessera_dbt.evaluation import check_rows, retired_asset_rows
-    from tessera_dbt.registry import AssetRecord, RegistryState
+    from tessera_dbt.plugin.evaluation import check_rows, retired_asset_rows
+    from tessera_dbt.plugin.registry import AssetRecord, RegistryState
 
     state = RegistryState(assets={AID: AssetRecord(AID, project_name="shop", owner_team="core")})
     retired = decide([], view(known={AID: None}), removed={AID: "deleted or renamed"})

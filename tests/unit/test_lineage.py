@@ -1,10 +1,10 @@
-"""Column inference from SQL (tessera_dbt.lineage): what a query reads of one relation."""
+"""Column inference from SQL (tessera_dbt.core.lineage): what a query reads of one relation."""
 
 from __future__ import annotations
 
 import pytest
 
-from tessera_dbt.lineage import (
+from tessera_dbt.core.lineage import (
     RefCall,
     columns_read,
     render_refs,

@@ -1,4 +1,4 @@
-"""tessera_dbt.notify without dbt: URL safety, signatures, payloads, backoff, and delivery
+"""tessera_dbt.notify.webhooks without dbt: URL safety, signatures, payloads, backoff, and delivery
 to real HTTP receivers on loopback (one that fails first, one that never answers).
 
 The receivers defined here are also used by tests/integration/test_notify.py.
@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from tessera_dbt.notify import (
+from tessera_dbt.notify.webhooks import (
     NOTIFYING_ACTIONS,
     Endpoint,
     NotifyError,

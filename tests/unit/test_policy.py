@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from tessera_dbt.contract import EFFECTS, MODES, Change
-from tessera_dbt.policy import (
+from tessera_dbt.core.contract import EFFECTS, MODES, Change
+from tessera_dbt.core.policy import (
     base_mode,
     evaluate,
     evaluate_history,

@@ -10,10 +10,10 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tessera_dbt.contract import Change, fingerprint
-from tessera_dbt.diff import INVERSE_KINDS, diff_contracts, diff_documents
-from tessera_dbt.policy import evaluate
-from tessera_dbt.types import column_schema
+from tessera_dbt.core.contract import Change, fingerprint
+from tessera_dbt.core.diff import INVERSE_KINDS, diff_contracts, diff_documents
+from tessera_dbt.core.policy import evaluate
+from tessera_dbt.core.types import column_schema
 
 DATA_TYPES = [
     "int",

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from tessera_dbt.registry import REGISTRY_TABLES
+from tessera_dbt.plugin.registry import REGISTRY_TABLES
 
 ROOT = Path(__file__).resolve().parents[2]
 MACROS = ROOT / "macros"

@@ -6,8 +6,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from tessera_dbt.contract import Version
-from tessera_dbt.registry import RegistryState, parse_state
+from tessera_dbt.core.contract import Version
+from tessera_dbt.plugin.registry import RegistryState, parse_state
 
 CATALOG = ["kind", *(f"s{i}" for i in range(1, 11)), "t1", "t2", "t3", "n1"]
 PROPOSALS = ["kind", *(f"s{i}" for i in range(1, 12)), "t1", "t2", "t3"]

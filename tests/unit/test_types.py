@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tessera_dbt.types import (
+from tessera_dbt.core.types import (
     column_schema,
     compare_types,
     describe_type,

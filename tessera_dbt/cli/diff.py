@@ -13,9 +13,9 @@ from typing import Any, NoReturn
 
 import click
 
-from tessera_dbt.contract import GUARANTEE_MODES, MODES
-from tessera_dbt.diff import diff_documents
-from tessera_dbt.policy import Evaluation, base_mode, evaluate
+from tessera_dbt.core.contract import GUARANTEE_MODES, MODES
+from tessera_dbt.core.diff import diff_documents
+from tessera_dbt.core.policy import Evaluation, base_mode, evaluate
 
 EXIT_COMPATIBLE = 0
 EXIT_BREAKING = 1

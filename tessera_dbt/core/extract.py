@@ -1,12 +1,12 @@
 """Contracts from a dbt manifest: assets, schemas, guarantees, owners and lineage.
 
 Pure: imports nothing from dbt. The input is a ``manifest.json`` dict (schema v12, as written
-by dbt 1.10/1.11) or the subset :func:`tessera_dbt.dbt_compat.manifest_projection` builds
+by dbt 1.10/1.11) or the subset :func:`tessera_dbt.plugin.dbt_compat.manifest_projection` builds
 from the live manifest; both give equal results.
 
 An **asset** is a model whose contract is enforced or that carries ``meta.tessera``. Its
-contract is the document described in :mod:`tessera_dbt.contract`: a JSON Schema of the
-declared columns plus guarantees keyed by :func:`~tessera_dbt.contract.guarantee_key`.
+contract is the document described in :mod:`tessera_dbt.core.contract`: a JSON Schema of the
+declared columns plus guarantees keyed by :func:`~tessera_dbt.core.contract.guarantee_key`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from tessera_dbt.contract import (
+from tessera_dbt.core.contract import (
     GUARANTEE_MODES,
     MODES,
     SCHEMA_DIALECT,
@@ -24,7 +24,7 @@ from tessera_dbt.contract import (
     canonical_json,
     guarantee_key,
 )
-from tessera_dbt.types import column_schema
+from tessera_dbt.core.types import column_schema
 
 __all__ = [
     "ADAPTER_ENFORCED_CONSTRAINTS",

@@ -1,10 +1,10 @@
-"""``tessera demo``: the walk-through on embedded DuckDB (see ``tessera_dbt.demo``)."""
+"""``tessera demo``: the walk-through on embedded DuckDB (see ``tessera_dbt.cli.walkthrough``)."""
 
 from __future__ import annotations
 
 import click
 
-from tessera_dbt.commands._common import CliError
+from tessera_dbt.cli._common import CliError
 
 
 @click.command("demo")
@@ -15,7 +15,7 @@ def demo_command(keep: bool) -> None:
     A first build publishes 1.0.0, a consumer registers, a dropped column is blocked,
     the consumer approves, and the build ships 2.0.0.
     """
-    from tessera_dbt.demo import DemoError, run_demo
+    from tessera_dbt.cli.walkthrough import DemoError, run_demo
 
     try:
         run_demo(keep=keep, say=click.echo)

@@ -22,7 +22,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypedDict
 
-from tessera_dbt.contract import Contract, Version, canonical_json
+from tessera_dbt.core.contract import Contract, Version, canonical_json
 
 #: Proposal states that still take answers.
 OPEN_STATUSES: tuple[str, ...] = ("pending", "approved", "rejected")

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from tessera_dbt.dbt_runner import DbtOptions, DbtOutcome, environment, invoke, operation_json
+from tessera_dbt.cli.dbt_runner import DbtOptions, DbtOutcome, environment, invoke, operation_json
 from tessera_dbt.package import package_path
 
 RAW_ORDERS = """\
@@ -80,7 +80,7 @@ class DemoError(RuntimeError):
 class Demo:
     """Runs the walk-through in ``root``; ``say`` prints narration.
 
-    dbt runs in this process (``tessera_dbt.dbt_runner``): importing dbt once makes every
+    dbt runs in this process (``tessera_dbt.cli.dbt_runner``): importing dbt once makes every
     later command take about a second.
     """
 
@@ -253,7 +253,7 @@ class Demo:
 
     def pr_comment(self) -> str:
         """``tessera check --format markdown`` on the demo project (its table)."""
-        from tessera_dbt.commands.check import render_markdown, run_check
+        from tessera_dbt.cli.check import render_markdown, run_check
 
         with environment(self.env):
             report = run_check(self.options)

@@ -6,8 +6,8 @@ from typing import Any
 
 import click
 
-from tessera_dbt.commands import notify as _notify
-from tessera_dbt.commands._common import CliError, act, dbt_options, format_option, options_from
+from tessera_dbt.cli import notify as _notify
+from tessera_dbt.cli._common import CliError, act, dbt_options, format_option, options_from
 from tessera_dbt.package import package_path
 
 
@@ -31,5 +31,5 @@ def init_command(fmt: str, **kw: Any) -> None:
     act("init", {}, options_from(kw), fmt)
 
 
-# `tessera notify` lives in its own module (tessera_dbt/commands/notify.py).
+# `tessera notify` lives in its own module (tessera_dbt/cli/notify.py).
 notify_command = _notify.notify_command

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from tessera_dbt.commands._common import (
+from tessera_dbt.cli._common import (
     act,
     dbt_options,
     echo_json,

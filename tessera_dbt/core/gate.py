@@ -11,9 +11,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from tessera_dbt.contract import Change, Version
-from tessera_dbt.diff import diff_contracts
-from tessera_dbt.policy import Evaluation, evaluate, evaluate_history, next_version
+from tessera_dbt.core.contract import Change, Version
+from tessera_dbt.core.diff import diff_contracts
+from tessera_dbt.core.policy import Evaluation, evaluate, evaluate_history, next_version
 
 # Verdicts that let a model run and publish.
 ALLOWED = frozenset(

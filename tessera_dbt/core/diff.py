@@ -1,7 +1,7 @@
-"""Contract × contract → list of :class:`~tessera_dbt.contract.Change`. Pure: no dbt import.
+"""Contract × contract → list of :class:`~tessera_dbt.core.contract.Change`. Pure: no dbt import.
 
-The diff describes *what* changed and its :data:`~tessera_dbt.contract.Effect` on the set
-of rows a consumer can see; :mod:`tessera_dbt.policy` decides what is breaking under a
+The diff describes *what* changed and its :data:`~tessera_dbt.core.contract.Effect` on the set
+of rows a consumer can see; :mod:`tessera_dbt.core.policy` decides what is breaking under a
 mode. Every change kind is listed in :data:`KINDS` and documented in
 ``docs/compatibility.md``.
 
@@ -17,8 +17,8 @@ from itertools import compress, filterfalse
 from operator import ne
 from typing import Any
 
-from tessera_dbt.contract import Change, Contract
-from tessera_dbt.types import DATA_TYPE_KEY, Relation, scalar_delta
+from tessera_dbt.core.contract import Change, Contract
+from tessera_dbt.core.types import DATA_TYPE_KEY, Relation, scalar_delta
 
 # kind → (effect, additive, one-line meaning). The effect given is the usual one; a few
 # kinds carry a stronger effect in context (a removed *required* column is incompatible,

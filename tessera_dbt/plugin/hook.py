@@ -20,8 +20,8 @@ from typing import Any
 
 from dbt.plugins.manager import dbt_hook, dbtPlugin
 
-from tessera_dbt import dbt_compat
-from tessera_dbt.evaluation import Evaluator, TesseraGateError
+from tessera_dbt.plugin import dbt_compat
+from tessera_dbt.plugin.evaluation import Evaluator, TesseraGateError
 
 CHECK_ARTIFACT = "tessera_check.json"
 # `tessera check` sets this: evaluate, write the artifact, write nothing to the registry.

@@ -3,7 +3,7 @@
 Two dbt invocations at most: ``run-operation tessera.notify_pending`` reads the endpoints and
 their pending events (one query), then, after sending, ``run-operation tessera.notify_record``
 appends every attempt to ``tessera_deliveries`` (one transaction). Sending happens here, in
-:mod:`tessera_dbt.notify`. Exit 0 when everything pending was delivered (or nothing was
+:mod:`tessera_dbt.notify.webhooks`. Exit 0 when everything pending was delivered (or nothing was
 pending), 1 when an attempt failed or an endpoint was skipped or misconfigured, 2 on errors.
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from tessera_dbt.commands._common import (
+from tessera_dbt.cli._common import (
     EXIT_BLOCKED,
     EXIT_OK,
     dbt_options,
@@ -25,8 +25,8 @@ from tessera_dbt.commands._common import (
     format_option,
     options_from,
 )
-from tessera_dbt.dbt_runner import DbtError, DbtOptions, DbtOutcome, invoke
-from tessera_dbt.notify import (
+from tessera_dbt.cli.dbt_runner import DbtError, DbtOptions, DbtOutcome, invoke
+from tessera_dbt.notify.webhooks import (
     BACKOFF_BASE,
     DEFAULT_MAX_AGE_DAYS,
     DEFAULT_MAX_ATTEMPTS,

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from tessera_dbt.contract import (
+from tessera_dbt.core.contract import (
     EFFECTS,
     FIRST_VERSION,
     GUARANTEE_MODES,
@@ -31,7 +31,7 @@ from tessera_dbt.contract import (
     Change,
     Version,
 )
-from tessera_dbt.diff import diff_documents
+from tessera_dbt.core.diff import diff_documents
 
 BASE_MODES: tuple[str, ...] = ("backward", "forward", "full", "none")
 

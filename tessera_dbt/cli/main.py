@@ -1,8 +1,8 @@
-"""The ``tessera`` console script. Subcommands live in ``tessera_dbt.commands``.
+"""The ``tessera`` console script. Subcommands live in ``tessera_dbt.cli``.
 
 Every error is one line on stderr and exits 2 (``tessera check`` and ``tessera diff`` also
 use 1 for "blocked"/"breaking"). Commands that touch a project run dbt in this process
-through :mod:`tessera_dbt.dbt_runner`, with dbt's own options.
+through :mod:`tessera_dbt.cli.dbt_runner`, with dbt's own options.
 """
 
 from __future__ import annotations
@@ -15,22 +15,22 @@ from typing import Any
 import click
 
 from tessera_dbt import __version__
-from tessera_dbt.commands._common import EXIT_ERROR
-from tessera_dbt.commands.asset import asset_group
-from tessera_dbt.commands.check import check_command
-from tessera_dbt.commands.consumers import register_command, unregister_command
-from tessera_dbt.commands.contract import contract_group
-from tessera_dbt.commands.demo import demo_command
-from tessera_dbt.commands.diff import diff_command
-from tessera_dbt.commands.misc import init_command, package_path_command
-from tessera_dbt.commands.proposal import proposal_group
-from tessera_dbt.commands.team import team_group
-from tessera_dbt.dbt_runner import DbtError
+from tessera_dbt.cli._common import EXIT_ERROR
+from tessera_dbt.cli.asset import asset_group
+from tessera_dbt.cli.check import check_command
+from tessera_dbt.cli.consumers import register_command, unregister_command
+from tessera_dbt.cli.contract import contract_group
+from tessera_dbt.cli.dbt_runner import DbtError
+from tessera_dbt.cli.demo import demo_command
+from tessera_dbt.cli.diff import diff_command
+from tessera_dbt.cli.misc import init_command, package_path_command
+from tessera_dbt.cli.proposal import proposal_group
+from tessera_dbt.cli.team import team_group
 
 try:
-    from tessera_dbt.commands.notify import notify_command
+    from tessera_dbt.cli.notify import notify_command
 except ImportError:  # a build without the notifications module: the placeholder says so
-    from tessera_dbt.commands.misc import notify_command
+    from tessera_dbt.cli.misc import notify_command
 
 
 class TesseraGroup(click.Group):

@@ -8,7 +8,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from tessera_dbt.dbt_runner import DbtError, DbtOptions, operation_json, run_operation
+from tessera_dbt.cli.dbt_runner import DbtError, DbtOptions, operation_json, run_operation
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -19,7 +19,7 @@ from typing import Any
 import click
 import yaml
 
-from tessera_dbt.commands._common import (
+from tessera_dbt.cli._common import (
     EXIT_BLOCKED,
     EXIT_OK,
     dbt_options,
@@ -28,7 +28,7 @@ from tessera_dbt.commands._common import (
     options_from,
     require_project,
 )
-from tessera_dbt.dbt_runner import DbtOptions, invoke, one_line
+from tessera_dbt.cli.dbt_runner import DbtOptions, invoke, one_line
 
 CHECK_ONLY_ENV = "TESSERA_CHECK_ONLY"
 ARTIFACT = "tessera_check.json"

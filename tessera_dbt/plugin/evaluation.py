@@ -13,15 +13,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from tessera_dbt import dbt_compat
-from tessera_dbt.consumers import (
+from tessera_dbt.core.consumers import (
     DerivedRegistration,
     derive_registrations,
     merge_registrations,
     model_code,
 )
-from tessera_dbt.extract import ContractError, Project, extract_project
-from tessera_dbt.gate import (
+from tessera_dbt.core.extract import ContractError, Project, extract_project
+from tessera_dbt.core.gate import (
     GATED_COMMANDS,
     Answer,
     AssetInput,
@@ -37,8 +36,9 @@ from tessera_dbt.gate import (
     diff_report,
     render_block_message,
 )
-from tessera_dbt.registry import PublishedContract, Registry, RegistryError, RegistryState
-from tessera_dbt.registry import Registration as StoredRegistration
+from tessera_dbt.plugin import dbt_compat
+from tessera_dbt.plugin.registry import PublishedContract, Registry, RegistryError, RegistryState
+from tessera_dbt.plugin.registry import Registration as StoredRegistration
 
 # Every proposal status: the gate must see closed proposals too, so that a change proposed
 # again after a withdrawal gets a fresh proposal id.

@@ -41,7 +41,7 @@ from urllib.parse import urlsplit
 import requests
 
 from tessera_dbt import __version__
-from tessera_dbt.gate import acknowledge_command
+from tessera_dbt.core.gate import acknowledge_command
 
 #: Audit-log actions an endpoint with ``events: "*"`` receives (the documented set).
 NOTIFYING_ACTIONS: tuple[str, ...] = (

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from tessera_dbt.commands._common import act, dbt_options, format_option, options_from
+from tessera_dbt.cli._common import act, dbt_options, format_option, options_from
 
 
 def _columns(values: tuple[str, ...]) -> list[str] | None:

@@ -1,6 +1,6 @@
 """Consumers derived from the project itself: exposures and downstream refs.
 
-Pure: imports nothing from dbt. From an extracted :class:`~tessera_dbt.extract.Project` it
+Pure: imports nothing from dbt. From an extracted :class:`~tessera_dbt.core.extract.Project` it
 computes the registrations the project implies (DESIGN §3):
 
 - **exposures** of this project: the exposure's team (``meta.tessera.team``, else
@@ -8,7 +8,7 @@ computes the registrations the project implies (DESIGN §3):
   ``source_ref`` = the exposure's unique_id, all columns;
 - **downstream refs**: a model of this project that refs an asset owned by another team
   registers its owner team on that asset; ``source = 'ref'``, ``source_ref`` = the model's
-  unique_id, columns inferred from the model's SQL (:mod:`tessera_dbt.lineage`) when that
+  unique_id, columns inferred from the model's SQL (:mod:`tessera_dbt.core.lineage`) when that
   is reliable, else all columns;
 - **cross-project refs**: a model of this project that refs a model of *another* project
   (a two-argument ``ref`` to an installed project, or a node injected by a cross-project
@@ -31,8 +31,8 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-from tessera_dbt.extract import Asset, ModelInfo, Project
-from tessera_dbt.lineage import columns_read, render_refs, sqlglot_dialect
+from tessera_dbt.core.extract import Asset, ModelInfo, Project
+from tessera_dbt.core.lineage import columns_read, render_refs, sqlglot_dialect
 
 __all__ = [
     "DERIVED_SOURCES",

@@ -2,7 +2,7 @@
 
 Everything else reads plain dicts: :func:`manifest_projection` turns the live ``Manifest``
 the plugin receives into exactly the subset of ``manifest.json`` (v12) that
-:func:`tessera_dbt.extract.extract_project` reads. It uses attribute access, not
+:func:`tessera_dbt.core.extract.extract_project` reads. It uses attribute access, not
 ``writable_manifest().to_dict()``, which serializes the whole graph and costs seconds on
 large projects.
 """

@@ -1,0 +1,1 @@
+"""Webhook delivery of audit events (no dbt): payloads, signatures, retries, URL checks."""
