@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from tessera_dbt.core.extract import Asset, ModelInfo, Project
-from tessera_dbt.core.lineage import columns_read, render_refs, sqlglot_dialect
 
 __all__ = [
     "DERIVED_SOURCES",
@@ -116,6 +115,10 @@ def inferred_columns(
     matched on the asset's relation name. Names the asset does not declare (aliases, typos)
     are dropped; a query that reads no declared column counts as reading all of them.
     """
+    # sqlglot loads only when a consumer's SQL must be read: dbt imports the plugin for
+    # every command (parse, ls, compile, deps), and sqlglot alone costs ~70 ms to import.
+    from tessera_dbt.core.lineage import columns_read, render_refs, sqlglot_dialect
+
     dialect = sqlglot_dialect(project.adapter_type)
     asset = project.assets.get(asset_id)
     if "{{" in code or "{%" in code:
