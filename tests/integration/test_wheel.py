@@ -43,9 +43,7 @@ def test_wheel_carries_the_dbt_package_and_the_plugin_shim(wheel: Path) -> None:
     assert "dbt_tessera/__init__.py" in names
     assert "tessera_dbt/cli/main.py" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert (
-        "tessera = tessera_dbt.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
-    )
+    assert "tessera = tessera_dbt.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
 @pytest.mark.slow
