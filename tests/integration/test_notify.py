@@ -109,7 +109,9 @@ def test_notify_delivers_a_blocked_change_once_signed_and_retried(
 
         # Run 1: the receiver fails (500), so the run stops at that endpoint; the silent one
         # times out; the ftp:// and link-local endpoints are refused. Exit 1.
-        run1 = p.tessera("notify", "--timeout", "1", expect=1, env=env)
+        # A long backoff: however slow the machine, run 2 comes before the retry is due.
+        slow = ("--backoff-seconds", "3600")
+        run1 = p.tessera("notify", "--timeout", "1", *slow, expect=1, env=env)
         assert (
             "[4] ftp://127.0.0.1/upload (generic): refused: only http:// and https://"
             in run1.output
@@ -120,7 +122,7 @@ def test_notify_delivers_a_blocked_change_once_signed_and_retried(
         assert len(slack.requests) == 1 and slack.requests[0].status == 200
 
         # Run 2 (no --retry-now): the failed event waits for its backoff; the next one fails.
-        p.tessera("notify", "--timeout", "1", expect=1, env=env)
+        p.tessera("notify", "--timeout", "1", *slow, expect=1, env=env)
         assert [r.status for r in hooks.requests] == [500, 500]
         assert hooks.requests[0].event_id != hooks.requests[1].event_id
 
