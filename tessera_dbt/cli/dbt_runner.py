@@ -17,7 +17,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -174,10 +174,13 @@ def invoke(
     options: DbtOptions | None = None,
     *,
     env: Mapping[str, str] | None = None,
+    on_print: Callable[[str], None] | None = None,
 ) -> DbtOutcome:
     """Run ``dbt <args> <options>`` in this process and collect its events.
 
     Never raises for a dbt failure: the outcome says ``success`` and carries the errors.
+    With ``on_print``, what macros print is handed to it as it arrives instead of being
+    kept (a run-operation streaming a large table never has it all in memory).
     """
     from dbt.cli.main import dbtRunner
 
@@ -185,6 +188,9 @@ def invoke(
 
     def collect(event: Any) -> None:
         info = event.info
+        if on_print is not None and info.name == _PRINT:
+            on_print(str(info.msg))
+            return
         if info.level == "debug" and info.name != _PRINT:
             return
         events.append(DbtEvent(str(info.name), str(info.level), str(info.msg)))

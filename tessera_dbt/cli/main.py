@@ -26,6 +26,7 @@ from tessera_dbt.cli.diff import diff_command
 from tessera_dbt.cli.misc import init_command, package_path_command
 from tessera_dbt.cli.proposal import proposal_group
 from tessera_dbt.cli.team import team_group
+from tessera_dbt.cli.transfer import export_command, import_command
 
 try:
     from tessera_dbt.cli.notify import notify_command
@@ -96,6 +97,8 @@ for command in (
     contract_group,
     asset_group,
     init_command,
+    export_command,
+    import_command,
     notify_command,
     package_path_command,
 ):
