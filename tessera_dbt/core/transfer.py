@@ -155,7 +155,7 @@ class ExportWriter:
 
     def _advance_to(self, name: str | None) -> None:
         """Close the open table and open (empty) tables up to ``name`` (all when None)."""
-        while self._open != name:
+        while name is None or self._open != name:
             self._finish()
             if self._next >= len(self.tables):
                 if name is not None:
