@@ -13,8 +13,15 @@
     {%- do tessera.find_team(op, 'team', team, allow_deleted=true) -%}
     {%- set asset_id = asset.asset_id -%}
     {%- set registrations = tessera.registry_relation('tessera_registrations') -%}
-    {%- set rows = tessera.run_select('select source from ' ~ registrations ~ ' where deleted_at is null and asset_id = ' ~ tessera.quote_literal(asset_id) ~ ' and team = ' ~ tessera.quote_literal(team)) -%}
+    {#- On a versioned model a manual registration is on the model (the unique_id without the
+        version); derived ones are on the version dbt resolved. -#}
+    {%- set model_id = asset_id.split('.')[:3] | join('.') if asset_id.startswith('model.') else asset_id -%}
+    {%- set ids = [tessera.quote_literal(asset_id)] -%}
+    {%- if model_id != asset_id -%}{%- do ids.append(tessera.quote_literal(model_id)) -%}{%- endif -%}
+    {%- set rows = tessera.run_select('select asset_id, source, source_ref from ' ~ registrations ~ ' where deleted_at is null and asset_id in (' ~ ids | join(', ') ~ ') and team = ' ~ tessera.quote_literal(team)) -%}
     {%- set sources = rows | map(attribute='source') | list -%}
+    {%- set manual = rows | selectattr('source', 'equalto', 'manual') | list -%}
+    {%- if manual | length > 0 -%}{%- set asset_id = manual[0].asset_id -%}{%- endif -%}
     {%- if 'manual' not in sources -%}
         {%- if sources | length > 0 -%}
             {%- do tessera.refuse(op, 'team', team, 'consumes ' ~ asset_id ~ ' through ' ~ sources | join(', ') ~ ', not a manual registration', 'change the exposure or ref in the project instead') -%}
@@ -28,5 +35,13 @@
         ~ ', updated_at = ' ~ tessera.quote_literal(now) ~ ' where asset_id = ' ~ tessera.quote_literal(asset_id) ~ ' and team = ' ~ tessera.quote_literal(team) ~ " and source = 'manual'"] -%}
     {%- do statements.extend(tessera.insert_rows('tessera_audit_log', [tessera.audit_row('consumer_unregistered', 'asset', asset_id, {'team': team, 'note': note}, actor, now)])) -%}
     {%- do tessera.run_writes(statements) -%}
-    {%- do log('tessera: team ' ~ tojson(team) ~ ' no longer consumes ' ~ asset_id, info=true) -%}
+    {%- set remaining = [] -%}
+    {%- for row in rows if row.source != 'manual' -%}
+        {%- do remaining.append(row.source ~ ' registration' ~ ((' (' ~ row.source_ref ~ ')') if row.source_ref else '')) -%}
+    {%- endfor -%}
+    {%- if remaining -%}
+        {%- do log('tessera: removed team ' ~ tojson(team) ~ "'s manual registration on " ~ asset_id ~ '; it still consumes it through ' ~ remaining | join(', ') ~ ' (those follow the project)', info=true) -%}
+    {%- else -%}
+        {%- do log('tessera: team ' ~ tojson(team) ~ ' no longer consumes ' ~ asset_id, info=true) -%}
+    {%- endif -%}
 {% endmacro %}

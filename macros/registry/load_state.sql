@@ -18,24 +18,35 @@
         {%- set in_assets = ' in (' ~ (ids | join(', ') if ids else q('')) ~ ')' -%}
     {%- endif -%}
     {%- set asset_filter = (' and asset_id' ~ in_assets) if asset_ids is not none else '' -%}
+    {#- Registrations on a versioned model are on the model (its asset_id without the version). -#}
+    {%- set registration_filter = asset_filter -%}
+    {%- if asset_ids is not none -%}
+        {%- set models = [] -%}
+        {%- for a in asset_ids if (a | string).split('.') | length > 3 -%}
+            {%- do models.append(q((a | string).split('.')[:3] | join('.'))) -%}
+        {%- endfor -%}
+        {%- if models -%}
+            {%- set registration_filter = ' and (asset_id' ~ in_assets ~ ' or asset_id in (' ~ models | join(', ') ~ '))' -%}
+        {%- endif -%}
+    {%- endif -%}
     {%- set status_list = [] -%}
     {%- for s in statuses -%}{%- do status_list.append(q(s)) -%}{%- endfor -%}
-    {#- 1. catalog: kind, s1..s10 (text), t1..t3 (timestamps), n1 (integer) -#}
+    {#- 1. catalog: kind, s1..s11 (text), t1..t3 (timestamps), n1 (integer) -#}
     {%- set catalog_sql -%}
 select 'team' as kind, name as s1, description as s2, source as s3, cast(null as {{ t }}) as s4, cast(null as {{ t }}) as s5,
        cast(null as {{ t }}) as s6, cast(null as {{ t }}) as s7, cast(null as {{ t }}) as s8, cast(null as {{ t }}) as s9, cast(null as {{ t }}) as s10,
-       created_at as t1, deleted_at as t2, cast(null as {{ ts }}) as t3, cast(null as {{ n }}) as n1
+       cast(null as {{ t }}) as s11, created_at as t1, deleted_at as t2, cast(null as {{ ts }}) as t3, cast(null as {{ n }}) as n1
 from {{ tessera.registry_relation('tessera_teams') }}
 union all
-select 'member', team, principal, role, null, null, null, null, null, null, null, created_at, null, null, null
+select 'member', team, principal, role, null, null, null, null, null, null, null, null, created_at, null, null, null
 from {{ tessera.registry_relation('tessera_team_members') }} where deleted_at is null
 union all
 select 'asset', asset_id, project_name, model_name, model_version, owner_team, compatibility, guarantee_mode, relation_name, materialization, deprecation_date,
-       created_at, updated_at, deleted_at, null
+       latest_version, created_at, updated_at, deleted_at, null
 from {{ tessera.registry_relation('tessera_assets') }} where 1 = 1{{ asset_filter }}
 union all
-select 'registration', asset_id, team, source, columns_json, note, source_ref, null, null, null, null, created_at, updated_at, null, pinned_major
-from {{ tessera.registry_relation('tessera_registrations') }} where deleted_at is null{{ asset_filter }}
+select 'registration', asset_id, team, source, columns_json, note, source_ref, model_version, null, null, null, null, created_at, updated_at, null, pinned_major
+from {{ tessera.registry_relation('tessera_registrations') }} where deleted_at is null{{ registration_filter }}
     {%- endset -%}
     {#- 2. contracts -#}
     {%- set contracts_sql -%}

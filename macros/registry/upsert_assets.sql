@@ -1,12 +1,12 @@
 {#- Insert or update asset rows (dicts with asset_id and any of project_name, model_name,
     model_version, owner_team, compatibility, guarantee_mode, relation_name, materialization,
-    deprecation_date, deleted_at, last_invocation_id). Audits new assets (asset_registered)
+    deprecation_date, deleted_at, last_invocation_id, latest_version). Audits new assets (asset_registered)
     and owner or compatibility changes (asset_updated). One transaction. Returns
     {'created': [asset_id], 'updated': [asset_id]}. -#}
 {% macro upsert_assets(rows) %}
     {%- if rows | length == 0 -%}{{ return({'created': [], 'updated': []}) }}{%- endif -%}
     {%- set columns = ['asset_id', 'project_name', 'model_name', 'model_version', 'owner_team', 'compatibility', 'guarantee_mode',
-                       'relation_name', 'materialization', 'deprecation_date', 'created_at', 'updated_at', 'deleted_at', 'last_invocation_id'] -%}
+                       'relation_name', 'materialization', 'deprecation_date', 'created_at', 'updated_at', 'deleted_at', 'last_invocation_id', 'latest_version'] -%}
     {%- set literals = [] -%}
     {%- for row in rows -%}{%- do literals.append(tessera.quote_literal(row['asset_id'])) -%}{%- endfor -%}
     {%- set existing = {} -%}
@@ -25,7 +25,9 @@
         {%- set item = {} -%}
         {%- for column in columns -%}{%- do item.update({column: row.get(column)}) -%}{%- endfor -%}
         {%- set model_version = row.get('model_version') -%}
-        {%- do item.update({'model_version': (model_version | string) if model_version is not none else none, 'created_at': now, 'updated_at': now,
+        {%- set latest_version = row.get('latest_version') -%}
+        {%- do item.update({'model_version': (model_version | string) if model_version is not none else none,
+                            'latest_version': (latest_version | string) if latest_version is not none else none, 'created_at': now, 'updated_at': now,
                             'last_invocation_id': row.get('last_invocation_id') or invocation_id}) -%}
         {%- do out.append(item) -%}
         {%- set old = existing.get(row['asset_id']) -%}

@@ -14,6 +14,7 @@ from typing import Any
 from tessera_dbt.core.contract import Change, Version
 from tessera_dbt.core.diff import diff_contracts
 from tessera_dbt.core.policy import Evaluation, evaluate, evaluate_history, next_version
+from tessera_dbt.core.versions import versions_snippet
 
 # Verdicts that let a model run and publish.
 ALLOWED = frozenset(
@@ -53,6 +54,8 @@ class Registration:
     source: str = "manual"
     columns: tuple[str, ...] | None = None
     pinned_major: int | None = None
+    # On a versioned model: the dbt version it is pinned to (None: follows latest_version).
+    model_version: str | None = None
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,9 @@ class AssetInput:
     guarantees: dict[str, Any]
     fingerprint: str
     file_path: str | None = None
+    # dbt model versions: the model's name and latest version (None when unversioned).
+    model_name: str | None = None
+    latest_version: str | None = None
 
 
 @dataclass(frozen=True)
@@ -145,6 +151,8 @@ class Decision:
     guarantees: dict[str, Any] | None = None
     file_path: str | None = None
     message: str = ""
+    model_name: str | None = None
+    latest_version: str | None = None
 
     @property
     def allowed(self) -> bool:
@@ -294,6 +302,8 @@ def _decide_asset(asset: AssetInput, registry: RegistryView, result: GateResult)
         schema=asset.schema,
         guarantees=asset.guarantees,
         file_path=asset.file_path,
+        model_name=asset.model_name,
+        latest_version=asset.latest_version,
     )
     if not history:
         d.next_version, d.bump = "1.0.0", "initial"
@@ -449,7 +459,33 @@ def render_decision(d: Decision) -> str:
         "  or the owner withdraws it: dbt run-operation tessera.withdraw --args "
         f"'{{proposal_id: {d.proposal_id}, reason: ...}}'"
     )
+    lines.extend(migration_hint(d))
     return "\n".join(lines)
+
+
+def migration_hint(d: Decision) -> list[str]:
+    """How to ship a blocked change without breaking anyone (dbt's own path)."""
+    if d.blocks_all or not d.model_name:
+        return []  # a removal: the model is gone, there is nothing to version
+    removed = sorted(
+        {
+            str(ch.get("column"))
+            for ch in d.changes
+            if ch.get("breaking") and ch.get("kind") == "column_removed" and ch.get("column")
+        }
+    )
+    lines = [
+        "  or ship it without breaking anyone: make it a new dbt version of the model, so",
+        "  consumers move when they are ready (in its properties file, e.g. "
+        f"{d.file_path or 'models/…/_models.yml'}):",
+        *(f"    {line}" for line in versions_snippet(d.model_name, d.latest_version).splitlines()),
+    ]
+    if removed:
+        lines.append(
+            f"  or keep the column(s) {', '.join(removed)} for now and mark them deprecated "
+            "in their description; remove them once consumers have moved."
+        )
+    return lines
 
 
 def render_block_message(decisions: Sequence[Decision]) -> str:

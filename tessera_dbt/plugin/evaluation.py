@@ -36,6 +36,14 @@ from tessera_dbt.core.gate import (
     diff_report,
     render_block_message,
 )
+from tessera_dbt.core.versions import (
+    KnownAsset,
+    Succession,
+    model_id,
+    successions,
+    version_of,
+    with_model_versions,
+)
 from tessera_dbt.plugin import dbt_compat
 from tessera_dbt.plugin.registry import PublishedContract, Registry, RegistryError, RegistryState
 from tessera_dbt.plugin.registry import Registration as StoredRegistration
@@ -148,15 +156,21 @@ class Evaluator:
                 state.registrations, derived, project.project_name, _stored_registration
             ),
         )
+        known = known_assets(state)
+        succession = successions(project, known)
         result = decide(
             assets_for_gate(project),
-            registry_view(state),
-            removed=removed_assets(project, state),
+            with_model_versions(registry_view(state), project, known, succession),
+            removed={
+                k: v for k, v in removed_assets(project, state).items() if k not in succession
+            },
             today=_dt.date.today().isoformat(),
         )
         details = self._diff_details(project, state, result)
         if self.writes:
-            self._record(registry, project, state, result, invocation_id, derived, details)
+            self._record(
+                registry, project, state, result, invocation_id, derived, details, succession
+            )
         elif records_checks:
             registry.write_checks(invocation_id, check_rows(result, details), self._summary(result))
         self._log(project, result, fresh)
@@ -172,14 +186,23 @@ class Evaluator:
         invocation_id: str,
         derived: Sequence[DerivedRegistration] = (),
         details: Mapping[str, Mapping[str, Any]] | None = None,
+        succession: Mapping[str, Succession] | None = None,
     ) -> None:
         owners = {a.owner for a in project.assets.values() if a.owner}
         missing = sorted(o for o in owners if o not in state.teams)
         if missing:
             registry.ensure_teams(missing, reason="owner of a contracted model")
-        rows = asset_rows(project, state) + retired_asset_rows(result, state)
+        succession = succession or {}
+        rows = (
+            asset_rows(project, state)
+            + retired_asset_rows(result, state)
+            + continued_asset_rows(succession, state)
+        )
         if rows:
             registry.upsert_assets(rows)
+        if succession:
+            # The continuing version starts from the old asset's published history.
+            registry.call("continue_assets", successions=[s.as_row() for s in succession.values()])
         if result.superseded:
             registry.supersede_proposals(result.superseded, reason="the producer changed it")
         if project.project_name:
@@ -217,6 +240,21 @@ class Evaluator:
             }
             for asset_id in result.auto_approved
         ]
+        events.extend(
+            {
+                "action": "version_retired",
+                "entity_type": "asset",
+                "entity_id": d.asset_id,
+                "details": {
+                    "model": model_id(d.asset_id),
+                    "version": version_of(d.asset_id),
+                    "deprecation_date": state.assets[d.asset_id].deprecation_date,
+                    "last_contract": d.base_version,
+                },
+            }
+            for d in retired_versions(result)
+            if d.asset_id in state.assets
+        )
         if events:
             registry.call("record_events", events=events)
         # Unchanged assets need no row: nothing reads them (the hooks look for blocked rows
@@ -257,6 +295,11 @@ class Evaluator:
             f"Tessera: checked {len(project.assets)} contracted model(s): {summary}"
             + (" (the registry does not exist yet: the first build creates it)" if fresh else "")
         )
+        for d in retired_versions(result):
+            dbt_compat.log_info(
+                f"Tessera: dbt version {d.name} left the project and is retired "
+                f"(last contract {d.base_version}); its consumers follow the model's latest version"
+            )
         if result.blocked and not self.gated and self.operation not in EVALUATING_OPERATIONS:
             dbt_compat.log_warning(render_block_message(result.decisions))
 
@@ -373,6 +416,8 @@ def assets_for_gate(project: Project) -> list[AssetInput]:
             guarantees=a.guarantees,
             fingerprint=a.fingerprint,
             file_path=_file_path(a.patch_path or a.original_file_path),
+            model_name=a.name,
+            latest_version=a.latest_version if a.version is not None else None,
         )
         for a in sorted(project.assets.values(), key=lambda a: a.asset_id)
     ]
@@ -388,7 +433,9 @@ def registry_view(state: RegistryState) -> RegistryView:
         for asset_id, contracts in state.contracts.items()
     }
     registrations = {
-        asset_id: [Registration(r.team, r.source, r.columns, r.pinned_major) for r in regs]
+        asset_id: [
+            Registration(r.team, r.source, r.columns, r.pinned_major, r.model_version) for r in regs
+        ]
         for asset_id, regs in state.registrations.items()
     }
     proposals: dict[str, list[ProposalView]] = {}
@@ -421,6 +468,15 @@ def removed_assets(project: Project, state: RegistryState) -> dict[str, str]:
             out[asset_id] = "disabled"
         elif asset_id in project.models:
             out[asset_id] = "stripped of its contract (no enforced contract, no meta.tessera)"
+        elif record.model_version is None and any(
+            a.version is not None and model_id(a.asset_id) == asset_id
+            for a in project.assets.values()
+        ):
+            out[asset_id] = (
+                "made a versioned model, but none of its dbt versions continues it "
+                "(give the version that keeps the old relation `defined_in` the old file "
+                "or the old relation's alias)"
+            )
         else:
             out[asset_id] = "deleted or renamed"
     return out
@@ -441,6 +497,7 @@ def asset_rows(project: Project, state: RegistryState) -> list[dict[str, Any]]:
             "relation_name": a.relation_name,
             "materialization": a.materialization,
             "deprecation_date": a.deprecation_date,
+            "latest_version": a.latest_version,
         }
         record = state.assets.get(a.asset_id)
         if record is None or record.deleted_at is not None or _differs(record, row):
@@ -463,6 +520,57 @@ def _file_path(path: str | None) -> str | None:
     return path
 
 
+def retired_versions(result: GateResult) -> list[Decision]:
+    """Removed dbt versions of a model that the gate lets go (announced and audited)."""
+    return [d for d in result.decisions if d.blocks_all and d.allowed and version_of(d.asset_id)]
+
+
+def known_assets(state: RegistryState) -> dict[str, KnownAsset]:
+    """The registry's live assets as :mod:`tessera_dbt.core.versions` reads them."""
+    return {
+        a.asset_id: KnownAsset(
+            asset_id=a.asset_id,
+            project_name=a.project_name,
+            relation_name=a.relation_name,
+            model_version=a.model_version,
+            latest_version=a.latest_version,
+            has_history=bool(state.versions(a.asset_id)),
+        )
+        for a in state.assets.values()
+        if a.deleted_at is None
+    }
+
+
+def continued_asset_rows(
+    succession: Mapping[str, Succession], state: RegistryState
+) -> list[dict[str, Any]]:
+    """Registry rows closing the unversioned assets a dbt version now continues."""
+    now = _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
+    rows: list[dict[str, Any]] = []
+    for old_id in sorted(succession):
+        record = state.assets.get(old_id)
+        if record is None:
+            continue
+        rows.append({**_record_row(record), "deleted_at": now})
+    return rows
+
+
+def _record_row(record: Any) -> dict[str, Any]:
+    return {
+        "asset_id": record.asset_id,
+        "project_name": record.project_name,
+        "model_name": record.model_name,
+        "model_version": record.model_version,
+        "owner_team": record.owner_team,
+        "compatibility": record.compatibility,
+        "guarantee_mode": record.guarantee_mode,
+        "relation_name": record.relation_name,
+        "materialization": record.materialization,
+        "deprecation_date": record.deprecation_date,
+        "latest_version": record.latest_version,
+    }
+
+
 def retired_asset_rows(result: GateResult, state: RegistryState) -> list[dict[str, Any]]:
     """Registry rows marking deleted the removed assets the gate lets go.
 
@@ -476,21 +584,7 @@ def retired_asset_rows(result: GateResult, state: RegistryState) -> list[dict[st
         record = state.assets.get(d.asset_id)
         if not d.blocks_all or not d.allowed or record is None:
             continue
-        rows.append(
-            {
-                "asset_id": record.asset_id,
-                "project_name": record.project_name,
-                "model_name": record.model_name,
-                "model_version": record.model_version,
-                "owner_team": record.owner_team,
-                "compatibility": record.compatibility,
-                "guarantee_mode": record.guarantee_mode,
-                "relation_name": record.relation_name,
-                "materialization": record.materialization,
-                "deprecation_date": record.deprecation_date,
-                "deleted_at": now,
-            }
-        )
+        rows.append({**_record_row(record), "deleted_at": now})
     return rows
 
 

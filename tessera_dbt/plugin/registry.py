@@ -8,7 +8,7 @@ models (:meth:`Registry.load_state`); each batch write is one macro call, i.e. o
 transaction of chunked multi-row inserts.
 
 Row layouts of ``load_state`` (a contract between ``macros/registry/load_state.sql`` and
-this module): ``catalog`` rows are ``kind, s1..s10, t1..t3, n1``; ``proposals`` rows are
+this module): ``catalog`` rows are ``kind, s1..s11, t1..t3, n1``; ``proposals`` rows are
 ``kind, s1..s11, t1..t3``; ``contracts`` rows carry their own column names.
 """
 
@@ -160,6 +160,7 @@ class AssetRecord:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     deleted_at: datetime | None = None
+    latest_version: str | None = None
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,8 @@ class Registration:
     source_ref: str | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    #: On a versioned model: the dbt version it is pinned to (None: follows latest_version).
+    model_version: str | None = None
 
 
 @dataclass(frozen=True)
@@ -351,6 +354,7 @@ class AssetRow(TypedDict, total=False):
     materialization: str | None
     deprecation_date: str | None
     deleted_at: datetime | None
+    latest_version: str | None
 
 
 class CheckRow(TypedDict, total=False):
@@ -447,7 +451,7 @@ def parse_state(raw: Mapping[str, Any]) -> RegistryState:
     cols, rows = _table(raw["catalog"])
     for values in rows:
         r = dict(zip(cols, values, strict=False))
-        s = [r.get(f"s{i}") for i in range(11)]  # s[1]..s[10]
+        s = [r.get(f"s{i}") for i in range(12)]  # s[1]..s[11]
         kind = r["kind"]
         if kind == "team":
             name = _req_text(s[1])
@@ -472,6 +476,7 @@ def parse_state(raw: Mapping[str, Any]) -> RegistryState:
                 created_at=_dt(r.get("t1")),
                 updated_at=_dt(r.get("t2")),
                 deleted_at=_dt(r.get("t3")),
+                latest_version=_text(s[11]),
             )
         elif kind == "registration":
             columns = _json(s[4])
@@ -485,6 +490,7 @@ def parse_state(raw: Mapping[str, Any]) -> RegistryState:
                 source_ref=_text(s[6]),
                 created_at=_dt(r.get("t1")),
                 updated_at=_dt(r.get("t2")),
+                model_version=_text(s[7]),
             )
             registrations.setdefault(reg.asset_id, []).append(reg)
 

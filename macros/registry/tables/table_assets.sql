@@ -1,4 +1,5 @@
-{#- tessera_assets: contracted models (asset_id = the dbt unique_id). -#}
+{#- tessera_assets: contracted models (asset_id = the dbt unique_id; a versioned model has one
+    row per dbt version: model_name, model_version and the model's latest_version). -#}
 {% macro table_assets() %}
     {{ return({
         'name': 'tessera_assets',
@@ -17,6 +18,7 @@
             ('updated_at', 'timestamp'),
             ('deleted_at', 'timestamp'),
             ('last_invocation_id', 'text'),
+            ('latest_version', 'text'),
         ],
         'unique': [['asset_id']],
     }) }}

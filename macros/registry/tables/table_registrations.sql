@@ -1,4 +1,6 @@
-{#- tessera_registrations: consumers of an asset (one row per asset, team and source). -#}
+{#- tessera_registrations: consumers of an asset (one row per asset, team and source). A
+    manual registration on a versioned model is on the model (asset_id without the version)
+    and follows its latest_version, unless model_version pins it to one dbt version. -#}
 {% macro table_registrations() %}
     {{ return({
         'name': 'tessera_registrations',
@@ -15,6 +17,7 @@
             ('updated_at', 'timestamp'),
             ('deleted_at', 'timestamp'),
             ('deleted_by', 'text'),
+            ('model_version', 'text'),
         ],
         'unique': [['asset_id', 'team', 'source']],
     }) }}
