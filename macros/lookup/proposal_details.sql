@@ -3,13 +3,13 @@
 {% macro proposal_details(where_sql='1 = 1') %}
     {%- set p_rel = tessera.registry_relation('tessera_proposals') -%}
     {%- set a_rel = tessera.registry_relation('tessera_assets') -%}
-    {%- set proposals = tessera.run_select('select p.proposal_id, p.asset_id, a.model_name, a.owner_team, p.status, p.base_version, p.next_version, p.fingerprint, p.changes_json, p.created_at, p.created_by, p.updated_at, p.resolved_at, p.resolved_by, p.resolution_note from ' ~ p_rel ~ ' as p left join ' ~ a_rel ~ ' as a on a.asset_id = p.asset_id where ' ~ where_sql ~ ' order by p.created_at, p.proposal_id') -%}
+    {%- set proposals = tessera.run_select('select p.proposal_id, p.asset_id, a.model_name, a.owner_team, p.status, p.base_version, p.next_version, p.fingerprint, p.changes_json, p.created_at, p.created_by, p.updated_at, p.resolved_at, p.resolved_by, p.resolution_note, p.deadline from ' ~ p_rel ~ ' as p left join ' ~ a_rel ~ ' as a on a.asset_id = p.asset_id where ' ~ where_sql ~ ' order by p.created_at, p.proposal_id') -%}
     {%- if proposals | length == 0 -%}{{ return([]) }}{%- endif -%}
     {%- set ids = [] -%}
     {%- for p in proposals -%}{%- do ids.append(tessera.quote_literal(p.proposal_id)) -%}{%- endfor -%}
     {%- set in_list = ' in (' ~ ids | join(', ') ~ ')' -%}
     {%- set teams = tessera.run_select('select proposal_id, team, reason from ' ~ tessera.registry_relation('tessera_proposal_teams') ~ ' where proposal_id' ~ in_list ~ ' order by team') -%}
-    {%- set answers = tessera.run_select('select proposal_id, team, response, note, acknowledged_by, acknowledged_at from ' ~ tessera.registry_relation('tessera_acknowledgements') ~ ' where proposal_id' ~ in_list ~ ' order by acknowledged_at, ack_id') -%}
+    {%- set answers = tessera.run_select('select proposal_id, team, response, note, acknowledged_by, acknowledged_at, migrating_until from ' ~ tessera.registry_relation('tessera_acknowledgements') ~ ' where proposal_id' ~ in_list ~ ' order by acknowledged_at, ack_id') -%}
     {%- set latest = {} -%}
     {%- for a in answers -%}{%- do latest.update({tojson([a.proposal_id, a.team]): a}) -%}{%- endfor -%}
     {%- set out = [] -%}
@@ -22,8 +22,11 @@
             {%- set a = latest.get(tojson([p.proposal_id, t.team])) -%}
             {%- do item.teams.append(tessera.jsonable({'team': t.team, 'reason': t.reason,
                 'response': a.response if a else none, 'note': a.note if a else none,
-                'acknowledged_by': a.acknowledged_by if a else none, 'acknowledged_at': a.acknowledged_at if a else none})) -%}
-            {%- if not a or a.response not in ('approved', 'migrating', 'blocked') -%}
+                'acknowledged_by': a.acknowledged_by if a else none, 'acknowledged_at': a.acknowledged_at if a else none,
+                'migrating_until': a.migrating_until if a else none})) -%}
+            {%- if p.status not in ('pending', 'approved', 'rejected') -%}
+                {#- A closed proposal waits for nobody (resolved_by and resolution_note say how it closed). -#}
+            {%- elif not a or a.response not in ('approved', 'migrating', 'blocked') -%}
                 {%- do item.waiting_for.append(t.team) -%}
             {%- elif a.response == 'blocked' -%}
                 {%- do item.blocked_by.append(t.team) -%}

@@ -1,18 +1,23 @@
 {#- dbt run-operation tessera.acknowledge --args '{proposal_id: orders-7f3a2c, team: growth,
     response: approved, note: "we migrated"}'
-    A team affected by a proposal answers it: approved, migrating or blocked. A team may answer
+    A team affected by a proposal answers it: approved, migrating (optionally until a date) or
+    blocked. A team may answer
     again; its latest answer counts. When every affected team's latest answer is approved or
     migrating the proposal becomes approved; a blocked answer makes it rejected (it still
     accepts answers). proposal_id may also be a model with exactly one open proposal, or
     pass model instead. -#}
-{% macro acknowledge(proposal_id=none, team=none, response=none, note=none, model=none) %}
+{% macro acknowledge(proposal_id=none, team=none, response=none, note=none, model=none, until=none) %}
     {%- set op = 'acknowledge' -%}
-    {%- do tessera.reject_unknown_args(op, kwargs, ['proposal_id', 'team', 'response', 'note', 'model']) -%}
+    {%- do tessera.reject_unknown_args(op, kwargs, ['proposal_id', 'team', 'response', 'note', 'model', 'until']) -%}
     {%- set proposal_id = tessera.arg_string(op, 'proposal_id', proposal_id, required=(model is none)) -%}
     {%- set model = tessera.arg_string(op, 'model', model, required=false) -%}
     {%- set team = tessera.arg_string(op, 'team', team) -%}
     {%- set response = tessera.arg_choice(op, 'response', response, ['approved', 'migrating', 'blocked']) -%}
     {%- set note = tessera.arg_string(op, 'note', note, required=false, allow_blank=true) -%}
+    {%- set until = tessera.arg_date(op, 'until', until) -%}
+    {%- if until is not none and response != 'migrating' -%}
+        {%- do tessera.refuse(op, 'until', until, 'goes with response migrating only', 'a date with response: migrating') -%}
+    {%- endif -%}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
     {%- do tessera.ensure_registry() -%}
     {%- set proposal = tessera.find_proposal(op, proposal_id, model) -%}
@@ -45,8 +50,8 @@
     {%- set statements = tessera.insert_rows('tessera_acknowledgements', [{
         'ack_id': tessera.new_id([pid, team, response]), 'proposal_id': pid, 'team': team,
         'response': response, 'note': note, 'acknowledged_by': actor, 'acknowledged_at': now,
-        'invocation_id': invocation_id}]) -%}
-    {%- set audit = [tessera.audit_row('proposal_acknowledged', 'proposal', pid, {'team': team, 'response': response, 'note': note}, actor, now, 1)] -%}
+        'invocation_id': invocation_id, 'migrating_until': until}]) -%}
+    {%- set audit = [tessera.audit_row('proposal_acknowledged', 'proposal', pid, {'team': team, 'response': response, 'note': note, 'until': until}, actor, now, 1)] -%}
     {%- if status != proposal.status -%}
         {%- do statements.append('update ' ~ tessera.registry_relation('tessera_proposals') ~ ' set status = ' ~ tessera.quote_literal(status) ~ ', updated_at = ' ~ tessera.quote_literal(now) ~ ' where proposal_id = ' ~ tessera.quote_literal(pid)) -%}
         {%- do audit.append(tessera.audit_row('proposal_' ~ status, 'proposal', pid, {'previous_status': proposal.status, 'blocked_by': blocked, 'waiting_for': waiting}, actor, now, 2)) -%}

@@ -54,19 +54,19 @@ select asset_id, version, major, minor, patch, schema_json, guarantees_json, fin
 from {{ tessera.registry_relation('tessera_contracts') }} where 1 = 1{{ asset_filter }}
 order by asset_id, major, minor, patch
     {%- endset -%}
-    {#- 3. proposals: kind, s1..s11 (text), t1..t3 (timestamps) -#}
+    {#- 3. proposals: kind, s1..s12 (text), t1..t3 (timestamps) -#}
     {%- set p_filter = 'status in (' ~ status_list | join(', ') ~ ')' ~ asset_filter -%}
     {%- set p_ids = 'select proposal_id from ' ~ tessera.registry_relation('tessera_proposals') ~ ' where ' ~ p_filter -%}
     {%- set proposals_sql -%}
 select 'proposal' as kind, proposal_id as s1, asset_id as s2, status as s3, base_version as s4, next_version as s5, fingerprint as s6,
        changes_json as s7, created_by as s8, invocation_id as s9, resolved_by as s10, resolution_note as s11,
-       created_at as t1, updated_at as t2, resolved_at as t3
+       deadline as s12, created_at as t1, updated_at as t2, resolved_at as t3
 from {{ tessera.registry_relation('tessera_proposals') }} where {{ p_filter }}
 union all
-select 'proposal_team', proposal_id, team, reason, null, null, null, null, null, null, null, null, added_at, null, null
+select 'proposal_team', proposal_id, team, reason, null, null, null, null, null, null, null, null, null, added_at, null, null
 from {{ tessera.registry_relation('tessera_proposal_teams') }} where proposal_id in ({{ p_ids }})
 union all
-select 'acknowledgement', proposal_id, team, response, note, acknowledged_by, ack_id, null, null, null, null, null, acknowledged_at, null, null
+select 'acknowledgement', proposal_id, team, response, note, acknowledged_by, ack_id, migrating_until, null, null, null, null, null, acknowledged_at, null, null
 from {{ tessera.registry_relation('tessera_acknowledgements') }} where proposal_id in ({{ p_ids }})
     {%- endset -%}
     {{ return({

@@ -1,6 +1,6 @@
 {#- Open proposals (dicts with asset_id, fingerprint, base_version, and optionally
     proposal_id, model_name, next_version, changes, schema, guarantees, status (default
-    pending), created_by, teams: [{team, reason}]). A missing proposal_id becomes
+    pending), created_by, deadline (ISO date), teams: [{team, reason}]). A missing proposal_id becomes
     "<model_name>-<6 hex>". Writes tessera_proposals, tessera_proposal_teams and one audit
     row each (proposal_opened) in one transaction. Returns the proposal ids, in order.
     Concurrent builds proposing the same change compute the same proposal_id: under the
@@ -39,7 +39,7 @@
             'changes_json': row.get('changes', row.get('changes_json')), 'schema_json': row.get('schema', row.get('schema_json')),
             'guarantees_json': row.get('guarantees', row.get('guarantees_json')), 'created_at': now,
             'created_by': row.get('created_by') or actor, 'invocation_id': invocation_id, 'updated_at': now,
-            'resolved_at': none, 'resolved_by': none, 'resolution_note': none}) -%}
+            'resolved_at': none, 'resolved_by': none, 'resolution_note': none, 'deadline': row.get('deadline')}) -%}
         {%- endif -%}
         {%- set affected = [] -%}
         {%- for t in row.get('teams') or [] -%}

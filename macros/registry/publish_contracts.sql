@@ -58,7 +58,7 @@ where {{ condition }}
         {%- set plist = [] -%}
         {%- for p in pids -%}{%- do plist.append(tessera.quote_literal(p)) -%}{%- endfor -%}
         {%- set p_rel = tessera.registry_relation('tessera_proposals') -%}
-        {%- set open_clause = "status in ('pending', 'approved', 'rejected', 'forced') and proposal_id in (" ~ plist | join(', ') ~ ')' -%}
+        {%- set open_clause = "status in ('pending', 'approved', 'rejected', 'forced', 'expired') and proposal_id in (" ~ plist | join(', ') ~ ')' -%}
         {%- for p in tessera.run_select('select proposal_id, status from ' ~ p_rel ~ ' where ' ~ open_clause) -%}
             {%- do audit.append(tessera.audit_row('proposal_published', 'proposal', p.proposal_id, {'previous_status': p.status}, actor, now, 1000 + loop.index)) -%}
         {%- endfor -%}

@@ -1,4 +1,4 @@
-"""``tessera proposal list|show|acknowledge|withdraw|force``."""
+"""``tessera proposal list|show|acknowledge|deadline|withdraw|force``."""
 
 from __future__ import annotations
 
@@ -63,7 +63,8 @@ def proposal_list(status: str, team: str | None, fmt: str, **kw: Any) -> None:
             p.get("base_version"),
             p.get("next_version"),
             short_time(p.get("created_at")),
-            p.get("waiting_for"),
+            p.get("deadline"),
+            p.get("waiting_for") if p.get("status") in OPEN else closed_by(p),
             p.get("blocked_by"),
         ]
         for p in doc.get("proposals", [])
@@ -75,7 +76,8 @@ def proposal_list(status: str, team: str | None, fmt: str, **kw: Any) -> None:
         "base",
         "next",
         "created",
-        "waiting for",
+        "deadline",
+        "waiting for / closed by",
         "blocked by",
     ]
     click.echo(table(headers, rows, f"no {'' if status == 'all' else status + ' '}proposals"))
@@ -128,9 +130,23 @@ def render_proposal(p: dict[str, Any]) -> str:
     ]
     for ch in p.get("changes") or []:
         lines.append(f"  {ch.get('severity') or '':9} {ch.get('message')}")
+    if p.get("deadline"):
+        lines.insert(
+            2,
+            f"deadline: {p['deadline']} (past it, unless a team answers blocked, the change ships)",
+        )
+    if p.get("status") not in OPEN:
+        lines.insert(2, f"closed: {closed_by(p)}")
     lines += ["", "teams:"]
+    waiting = "(waiting)" if p.get("status") in OPEN else "(no answer)"
     rows = [
-        [t["team"], t.get("response") or "(waiting)", t.get("note"), t.get("reason")]
+        [
+            t["team"],
+            (t.get("response") or waiting)
+            + (f" until {t['migrating_until']}" if t.get("migrating_until") else ""),
+            t.get("note"),
+            t.get("reason"),
+        ]
         for t in p.get("teams") or []
     ]
     lines.append(table(["team", "answer", "note", "reason"], rows, "  none affected"))
@@ -140,6 +156,15 @@ def render_proposal(p: dict[str, Any]) -> str:
                 f"\nto approve: tessera proposal acknowledge {p['proposal_id']} --team {team}"
             )
     return "\n".join(lines)
+
+
+def closed_by(p: dict[str, Any]) -> str:
+    """How a closed proposal closed: status, who, when and why (from tessera_proposals)."""
+    status = str(p.get("status") or "")
+    who = p.get("resolved_by") or "unknown"
+    when = short_time(p.get("resolved_at") or p.get("updated_at"))
+    why = p.get("resolution_note")
+    return f"{status} by {who} at {when}" + (f": {why}" if why else "")
 
 
 @proposal_group.command("acknowledge")
@@ -152,17 +177,49 @@ def render_proposal(p: dict[str, Any]) -> str:
     show_default=True,
 )
 @click.option("--note", help="A word for the producer.")
+@click.option(
+    "--until", help="With --response migrating: the date (YYYY-MM-DD) you expect to move by."
+)
 @dbt_options
 @format_option("text", "json")
 def proposal_acknowledge(
-    proposal: str, team: str, response: str, note: str | None, fmt: str, **kw: Any
+    proposal: str,
+    team: str,
+    response: str,
+    note: str | None,
+    until: str | None,
+    fmt: str,
+    **kw: Any,
 ) -> None:
     """Answer a proposal for a team (tessera.acknowledge).
 
     PROPOSAL is a proposal id, or a model with exactly one open proposal.
     """
-    args = {"proposal_id": proposal, "team": team, "response": response, "note": note}
+    args: dict[str, Any] = {
+        "proposal_id": proposal,
+        "team": team,
+        "response": response,
+        "note": note,
+    }
+    if until is not None:
+        args["until"] = until
     act("acknowledge", args, options_from(kw), fmt)
+
+
+@proposal_group.command("deadline")
+@click.argument("proposal")
+@click.argument("date")
+@click.option("--reason", help="Why (kept in the audit log).")
+@dbt_options
+@format_option("text", "json")
+def proposal_deadline(proposal: str, date: str, reason: str | None, fmt: str, **kw: Any) -> None:
+    """The owner sets a proposal's deadline (tessera.set_deadline).
+
+    DATE is YYYY-MM-DD, or `none` to remove it. Past the deadline, unless a team answered
+    blocked, the next build ships the change (the proposal expires).
+    """
+    args = {"proposal_id": proposal, "deadline": date, "reason": reason}
+    act("set_deadline", args, options_from(kw), fmt)
 
 
 @proposal_group.command("withdraw")

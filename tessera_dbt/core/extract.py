@@ -46,7 +46,14 @@ __all__ = [
 
 TESSERA_PACKAGE = "tessera"
 META_KEY = "tessera"
-META_KEYS: tuple[str, ...] = ("owner", "compatibility", "guarantee_mode", "guarantees")
+META_KEYS: tuple[str, ...] = (
+    "owner",
+    "compatibility",
+    "guarantee_mode",
+    "guarantees",
+    "asset",
+    "migration_days",
+)
 META_GUARANTEES: tuple[str, ...] = ("freshness", "volume")
 DEFAULT_GUARANTEE_MODE = "notify"
 
@@ -106,6 +113,8 @@ class Asset:
     original_file_path: str | None
     patch_path: str | None
     description: str
+    # meta.tessera.migration_days: a breaking change's proposal gets this many days.
+    migration_days: int | None = None
 
     @property
     def schema(self) -> dict[str, Any]:
@@ -335,6 +344,15 @@ def _validate_meta(node: Mapping[str, Any], meta: Any) -> dict[str, Any]:
             f"{label}: meta.tessera.guarantee_mode {gmode!r} is not allowed; "
             f"use one of: {', '.join(GUARANTEE_MODES)}"
         )
+    days = meta.get("migration_days")
+    if days is not None and (isinstance(days, bool) or not isinstance(days, int) or days < 1):
+        raise ContractError(
+            f"{label}: meta.tessera.migration_days must be a whole number of days >= 1; "
+            f"got {days!r}"
+        )
+    flag = meta.get("asset")
+    if flag is not None and not isinstance(flag, bool):
+        raise ContractError(f"{label}: meta.tessera.asset must be true or false; got {flag!r}")
     guarantees = meta.get("guarantees")
     if guarantees is not None:
         if not isinstance(guarantees, Mapping):
@@ -705,6 +723,7 @@ def extract_project(
             original_file_path=_opt_str(node.get("original_file_path")),
             patch_path=_opt_str(node.get("patch_path")),
             description=str(node.get("description") or ""),
+            migration_days=meta.get("migration_days"),
         )
 
     exposures: dict[str, Exposure] = {}

@@ -6,6 +6,7 @@ registry, then writes what it returns (check rows, proposals to open or supersed
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from tessera_dbt.core.versions import versions_snippet
 
 # Verdicts that let a model run and publish.
 ALLOWED = frozenset(
-    {"new", "unchanged", "compatible", "auto_approved", "approved", "forced", "retired"}
+    {"new", "unchanged", "compatible", "auto_approved", "approved", "forced", "retired", "expired"}
 )
 BLOCKED = "blocked"
 # Proposal statuses that are still open: the gate reuses them for the same fingerprint.
@@ -78,6 +79,7 @@ class ProposalView:
     base_version: str | None
     teams: tuple[str, ...] = ()
     answers: Mapping[str, Answer] = field(default_factory=dict)
+    deadline: str | None = None  # ISO date; past it with no blocked answer, it expires
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,8 @@ class AssetInput:
     # dbt model versions: the model's name and latest version (None when unversioned).
     model_name: str | None = None
     latest_version: str | None = None
+    # meta.tessera.migration_days: a new proposal's default deadline, in days.
+    migration_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +132,7 @@ class NewProposal:
     fingerprint: str
     changes: list[dict[str, Any]]
     teams: dict[str, str]  # team -> reason
+    deadline: str | None = None
 
 
 @dataclass
@@ -147,6 +152,7 @@ class Decision:
     pending_teams: list[str] = field(default_factory=list)
     blocked_notes: dict[str, str] = field(default_factory=dict)
     blocks_all: bool = False
+    deadline: str | None = None
     schema: dict[str, Any] | None = None
     guarantees: dict[str, Any] | None = None
     file_path: str | None = None
@@ -179,6 +185,7 @@ class Decision:
             "pending_teams": self.pending_teams,
             "blocked_notes": self.blocked_notes,
             "blocks_all": self.blocks_all,
+            "deadline": self.deadline,
             "file_path": self.file_path,
             "message": self.message,
         }
@@ -192,6 +199,8 @@ class GateResult:
     new_proposals: list[NewProposal] = field(default_factory=list)
     superseded: list[str] = field(default_factory=list)
     auto_approved: list[str] = field(default_factory=list)
+    # Open proposals past their deadline with no blocked answer: they ship now.
+    expired: list[str] = field(default_factory=list)
 
     @property
     def blocked(self) -> list[Decision]:
@@ -281,7 +290,7 @@ def decide(
     """
     result = GateResult()
     for asset in assets:
-        result.decisions.append(_decide_asset(asset, registry, result))
+        result.decisions.append(_decide_asset(asset, registry, result, today))
     for asset_id, reason in sorted((removed or {}).items()):
         decision = _decide_removed(asset_id, reason, registry, result, today)
         if decision is not None:
@@ -291,7 +300,9 @@ def decide(
     return result
 
 
-def _decide_asset(asset: AssetInput, registry: RegistryView, result: GateResult) -> Decision:
+def _decide_asset(
+    asset: AssetInput, registry: RegistryView, result: GateResult, today: str | None = None
+) -> Decision:
     history = registry.history(asset.asset_id)
     d = Decision(
         asset_id=asset.asset_id,
@@ -327,7 +338,11 @@ def _decide_asset(asset: AssetInput, registry: RegistryView, result: GateResult)
     teams = affected_teams(
         registry.registrations.get(asset.asset_id, ()), asset.owner, breaking, latest.version
     )
-    return _gate_breaking(d, asset.asset_id, asset.name, teams, registry, result)
+    deadline = None
+    if asset.migration_days and today:
+        start = _dt.date.fromisoformat(today[:10])
+        deadline = (start + _dt.timedelta(days=asset.migration_days)).isoformat()
+    return _gate_breaking(d, asset.asset_id, asset.name, teams, registry, result, today, deadline)
 
 
 def _gate_breaking(
@@ -337,6 +352,8 @@ def _gate_breaking(
     teams: dict[str, str],
     registry: RegistryView,
     result: GateResult,
+    today: str | None = None,
+    deadline: str | None = None,
 ) -> Decision:
     if not teams:
         d.verdict = "auto_approved"
@@ -347,7 +364,7 @@ def _gate_breaking(
         (
             p
             for p in proposals
-            if p.fingerprint == d.fingerprint and p.status in OPEN_STATUSES | {"forced"}
+            if p.fingerprint == d.fingerprint and p.status in OPEN_STATUSES | {"forced", "expired"}
         ),
         None,
     )
@@ -360,15 +377,17 @@ def _gate_breaking(
             pid = proposal_id_for(name, asset_id, f"{d.fingerprint}:{salt}")
             salt += 1
         result.new_proposals.append(
-            NewProposal(pid, asset_id, d.base_version, d.fingerprint, d.changes, teams)
+            NewProposal(pid, asset_id, d.base_version, d.fingerprint, d.changes, teams, deadline)
         )
+        d.deadline = deadline
         result.superseded.extend(p.proposal_id for p in proposals if p.status in OPEN_STATUSES)
         d.verdict, d.proposal_id = BLOCKED, pid
         d.pending_teams = sorted(teams)
         return d
     d.proposal_id = current.proposal_id
-    if current.status == "forced":
-        d.verdict = "forced"
+    d.deadline = current.deadline
+    if current.status in ("forced", "expired"):
+        d.verdict = current.status
         return d
     # Teams fixed when the proposal opened, plus teams affected since (added by registering).
     owed = sorted(set(current.teams) | set(teams))
@@ -379,7 +398,11 @@ def _gate_breaking(
             pending.append(team)
             if ans is not None and ans.response == "blocked":
                 notes[team] = ans.note or ""
-    if pending:
+    if pending and not notes and is_past(current.deadline, today):
+        # Past its deadline and nobody answered blocked: the change ships (DESIGN §5).
+        d.verdict = "expired"
+        result.expired.append(current.proposal_id)
+    elif pending:
         d.verdict, d.pending_teams, d.blocked_notes = BLOCKED, pending, notes
     else:
         d.verdict = "approved"
@@ -430,6 +453,11 @@ def _decide_removed(
     return gated
 
 
+def is_past(deadline: str | None, today: str | None) -> bool:
+    """Whether an ISO ``deadline`` is before ``today`` (the deadline day itself still counts)."""
+    return bool(deadline and today and deadline[:10] < today[:10])
+
+
 # -- messages ---------------------------------------------------------------------------
 def acknowledge_command(proposal_id: str, team: str) -> str:
     """The exact command a team runs to approve a proposal."""
@@ -451,6 +479,10 @@ def render_decision(d: Decision) -> str:
         f"  proposal {d.proposal_id} (base version {d.base_version or 'none'}); "
         f"waiting for: {', '.join(d.pending_teams) or 'nobody'}"
     )
+    if d.deadline:
+        lines.append(
+            f"  deadline {d.deadline}: after it, unless a team answers blocked, the change ships"
+        )
     for team, note in sorted(d.blocked_notes.items()):
         lines.append(f"  team {team} answered blocked: {note or '(no note)'}")
     for team in d.pending_teams:

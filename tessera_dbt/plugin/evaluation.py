@@ -205,6 +205,8 @@ class Evaluator:
             registry.call("continue_assets", successions=[s.as_row() for s in succession.values()])
         if result.superseded:
             registry.supersede_proposals(result.superseded, reason="the producer changed it")
+        if result.expired:
+            registry.call("expire_proposals", ids=sorted(set(result.expired)))
         if project.project_name:
             registry.call(
                 "sync_derived_registrations",
@@ -227,6 +229,7 @@ class Evaluator:
                         "schema": by_asset[p.asset_id].schema,
                         "guarantees": by_asset[p.asset_id].guarantees,
                         "teams": [{"team": t, "reason": r} for t, r in sorted(p.teams.items())],
+                        "deadline": p.deadline,
                     }
                     for p in result.new_proposals
                 ]
@@ -418,6 +421,7 @@ def assets_for_gate(project: Project) -> list[AssetInput]:
             file_path=_file_path(a.patch_path or a.original_file_path),
             model_name=a.name,
             latest_version=a.latest_version if a.version is not None else None,
+            migration_days=a.migration_days,
         )
         for a in sorted(project.assets.values(), key=lambda a: a.asset_id)
     ]
@@ -450,6 +454,7 @@ def registry_view(state: RegistryState) -> RegistryView:
                 p.base_version,
                 p.affected_teams,
                 answers,
+                p.deadline,
             )
         )
     known = {a.asset_id: a.deprecation_date for a in state.assets.values() if a.deleted_at is None}

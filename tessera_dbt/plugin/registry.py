@@ -9,7 +9,7 @@ transaction of chunked multi-row inserts.
 
 Row layouts of ``load_state`` (a contract between ``macros/registry/load_state.sql`` and
 this module): ``catalog`` rows are ``kind, s1..s11, t1..t3, n1``; ``proposals`` rows are
-``kind, s1..s11, t1..t3``; ``contracts`` rows carry their own column names.
+``kind, s1..s12, t1..t3``; ``contracts`` rows carry their own column names.
 """
 
 from __future__ import annotations
@@ -69,6 +69,13 @@ def _one_line(exc: BaseException, limit: int = 500) -> str:
 
 def _text(value: Any) -> str | None:
     return None if value is None else str(value)
+
+
+def _date_text(value: Any) -> str | None:
+    """An ISO date (``2027-01-31``) from text or a date/datetime value."""
+    if value is None or value == "":
+        return None
+    return str(value)[:10]
 
 
 def _req_text(value: Any) -> str:
@@ -225,6 +232,8 @@ class Acknowledgement:
     acknowledged_by: str | None = None
     acknowledged_at: datetime | None = None
     ack_id: str | None = None
+    #: A ``migrating`` answer's date: when the team expects to have moved.
+    migrating_until: str | None = None
 
 
 @dataclass(frozen=True)
@@ -245,6 +254,8 @@ class Proposal:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     resolved_at: datetime | None = None
+    #: ISO date after which, with no ``blocked`` answer, the proposal expires and ships.
+    deadline: str | None = None
     teams: tuple[ProposalTeam, ...] = ()
     history: tuple[Acknowledgement, ...] = ()
 
@@ -517,7 +528,7 @@ def parse_state(raw: Mapping[str, Any]) -> RegistryState:
     cols, rows = _table(raw["proposals"])
     for values in rows:
         r = dict(zip(cols, values, strict=False))
-        s = [r.get(f"s{i}") for i in range(12)]
+        s = [r.get(f"s{i}") for i in range(13)]
         kind = r["kind"]
         pid = _req_text(s[1])
         if kind == "proposal":
@@ -536,6 +547,7 @@ def parse_state(raw: Mapping[str, Any]) -> RegistryState:
                 "invocation_id": _text(s[9]),
                 "resolved_by": _text(s[10]),
                 "resolution_note": _text(s[11]),
+                "deadline": _date_text(s[12]),
                 "created_at": _dt(r.get("t1")),
                 "updated_at": _dt(r.get("t2")),
                 "resolved_at": _dt(r.get("t3")),
@@ -554,6 +566,7 @@ def parse_state(raw: Mapping[str, Any]) -> RegistryState:
                     acknowledged_by=_text(s[5]),
                     ack_id=_text(s[6]),
                     acknowledged_at=_dt(r.get("t1")),
+                    migrating_until=_date_text(s[7]),
                 )
             )
     proposals = []

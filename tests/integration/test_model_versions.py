@@ -1,4 +1,4 @@
-"""dbt model versions on DuckDB: a model becomes versioned, gains a version, loses one.
+"""dbt model versions and deadlines on DuckDB.
 
 The shop project's ``orders`` has consumers (finance's exposure, marketing's ref, a manual
 registration of growth). It becomes a versioned model whose v1 is defined in the old file
@@ -135,7 +135,7 @@ def test_versioning_a_model_keeps_its_history_and_registrations(
     ) == [(1,)]
 
 
-def test_breaking_change_message_suggests_a_new_model_version(
+def test_a_blocked_change_suggests_a_new_version_and_ships_as_expired_past_its_deadline(
     new_project: Callable[..., DbtProject],
 ) -> None:
     shop = new_project("duckdb")
@@ -143,6 +143,7 @@ def test_breaking_change_message_suggests_a_new_model_version(
     marts = shop.read_yaml("models/marts/_marts.yml")
     orders = _orders(marts)
     orders["columns"] = [c for c in orders["columns"] if c["name"] != "status"]
+    orders["config"]["meta"]["tessera"]["migration_days"] = 30
     shop.write_yaml("models/marts/_marts.yml", marts)
     sql = (shop.dir / "models/marts/orders.sql").read_text()
     shop.write(
@@ -153,3 +154,29 @@ def test_breaking_change_message_suggests_a_new_model_version(
     text = blocked.output
     assert "versions:" in text and "defined_in: orders" in text, blocked
     assert "keep the column(s) status" in text, blocked
+    [(pid, deadline)] = shop.query(
+        "select proposal_id, deadline from {schema}.tessera_proposals where status = 'pending'"
+    )
+    assert deadline and f"deadline {deadline}" in text, blocked  # migration_days: 30
+
+    # The owner moves the deadline into the past; nobody answered blocked: the change ships.
+    bad = shop.tessera("proposal", "deadline", pid, "31/01/2020", expect=None)
+    assert bad.returncode != 0 and "deadline" in bad.output and "YYYY-MM-DD" in bad.output
+    shop.tessera("proposal", "deadline", pid, "2020-01-31", "--reason", "quarter close")
+    shown = shop.tessera("proposal", "show", pid)
+    assert "deadline: 2020-01-31" in shown.output, shown
+    shop.dbt("build", "--select", "orders")  # (fct_revenue still reads status)
+    assert shop.query(
+        "select status from {schema}.tessera_proposals where proposal_id = '" + pid + "'"
+    ) == [("published",)]
+    assert shop.query(
+        "select action from {schema}.tessera_audit_log where entity_id = '" + pid + "' "
+        "and action in ('proposal_deadline_set', 'proposal_expired', 'proposal_published') "
+        "order by occurred_at, action"
+    ) == [("proposal_deadline_set",), ("proposal_expired",), ("proposal_published",)]
+    assert shop.query(
+        "select max(version) from {schema}.tessera_contracts where asset_id = 'model.shop.orders'"
+    ) == [("2.0.0",)]
+    # The closed proposal says how it closed, and waits for nobody.
+    closed = shop.tessera("proposal", "show", pid)
+    assert "closed: published by" in closed.output and "(waiting)" not in closed.output, closed

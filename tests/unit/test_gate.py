@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -227,7 +228,7 @@ def test_another_change_supersedes_the_open_proposal() -> None:
     assert one(result).proposal_id != "orders-aaaaaa" and len(result.new_proposals) == 1
 
 
-@pytest.mark.parametrize("status", ["withdrawn", "expired", "superseded"])
+@pytest.mark.parametrize("status", ["withdrawn", "superseded"])
 def test_a_closed_proposal_is_not_reused(status: str) -> None:
     pid = proposal_id_for("orders", AID, fp(REMOVED))
     result = decide([asset(REMOVED)], view(regs=GROWTH, props=(proposal(status, pid=pid),)))
@@ -357,6 +358,7 @@ def test_decision_row_shape() -> None:
         "pending_teams",
         "blocked_notes",
         "blocks_all",
+        "deadline",
         "file_path",
         "message",
     }
@@ -428,3 +430,40 @@ def test_removals_that_pass_are_retired_in_the_registry() -> None:
     [check] = check_rows(blocked, {AID: {"diff": {"x": 1}}})
     assert check["blocks_all"] is True and check["details"]["diff"] == {"x": 1}
     assert check["next_version"] is None  # nothing to publish for a removal
+
+
+# -- deadlines --------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("deadline", "answers", "verdict"),
+    [
+        pytest.param("2026-03-01", {}, "blocked", id="before-the-deadline"),
+        pytest.param("2026-02-01", {}, "blocked", id="on-the-deadline-day"),
+        pytest.param("2026-01-01", {}, "expired", id="past-it-nobody-answered"),
+        pytest.param(
+            "2026-01-01", {"growth": Answer("growth", "blocked", "no")}, "blocked", id="blocked"
+        ),
+        pytest.param(None, {}, "blocked", id="no-deadline"),
+    ],
+)
+def test_a_proposal_past_its_deadline_expires_unless_a_team_answered_blocked(
+    deadline: str | None, answers: dict[str, Answer], verdict: str
+) -> None:
+    props = (proposal("pending", answers=answers, deadline=deadline),)
+    result = decide([asset(REMOVED)], view(regs=GROWTH, props=props), today="2026-02-01")
+    d = one(result)
+    assert d.verdict == verdict
+    assert result.expired == (["orders-aaaaaa"] if verdict == "expired" else [])
+    assert d.allowed == (verdict == "expired")
+
+
+def test_an_expired_proposal_ships_like_a_forced_one() -> None:
+    result = decide([asset(REMOVED)], view(regs=GROWTH, props=(proposal("expired"),)))
+    assert (one(result).verdict, result.new_proposals) == ("expired", [])
+
+
+def test_migration_days_give_a_new_proposal_its_deadline() -> None:
+    a = replace(asset(REMOVED), migration_days=14)
+    result = decide([a], view(regs=GROWTH), today="2026-02-01")
+    [p] = result.new_proposals
+    assert p.deadline == one(result).deadline == "2026-02-15"
+    assert "deadline 2026-02-15" in one(result).message

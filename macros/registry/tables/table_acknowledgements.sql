@@ -11,6 +11,7 @@
             ('acknowledged_by', 'text'),
             ('acknowledged_at', 'timestamp'),
             ('invocation_id', 'text'),
+            ('migrating_until', 'text'),
         ],
         'unique': [['ack_id']],
     }) }}

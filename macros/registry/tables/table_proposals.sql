@@ -19,6 +19,7 @@
             ('resolved_at', 'timestamp'),
             ('resolved_by', 'text'),
             ('resolution_note', 'text'),
+            ('deadline', 'text'),
         ],
         'unique': [['proposal_id']],
     }) }}
