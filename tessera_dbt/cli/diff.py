@@ -75,7 +75,7 @@ def render_text(result: Evaluation) -> str:
     for j in sorted(result.changes, key=lambda j: rank.get(j.severity, 0)):
         lines.append(
             f"  {marker.get(j.severity, j.severity)}  {j.change.kind.ljust(width)}  "
-            f"{j.change.message}  [{j.change.path}]"
+            f"{j.change.message}  [{j.change.path or 'whole schema'}]"
         )
     return "\n".join(lines)
 

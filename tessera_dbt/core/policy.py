@@ -15,6 +15,8 @@ guarantee_tightened, neutral  info         info         info         info
 ============================  ===========  ===========  ===========  ==========
 
 ``*_transitive`` modes apply the same table against every published version.
+
+The semver bump says what the change is, whatever the mode blocks (:func:`bump_for`).
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ _BREAKS: dict[str, frozenset[str]] = {
     "none": frozenset(),
 }
 _BUMP_ORDER = {"none": 0, "patch": 1, "minor": 2, "major": 3}
+# Effects that break in every mode but none: a major version even when the mode allows them.
+_MAJOR_EFFECTS = frozenset({"incompatible", "constraint_relaxed"})
 
 
 def check_mode(mode: str) -> str:
@@ -170,12 +174,19 @@ class Evaluation:
 
 
 def bump_for(judged: Iterable[JudgedChange], ignored: Iterable[Change] = ()) -> str:
-    """major if breaking; minor if any additive change; patch if any change; else none."""
+    """The semver bump a set of changes calls for (DESIGN §4), whatever the mode blocks.
+
+    major: a change breaks under the mode, or is incompatible in every mode (a type changed
+    between families, a required column added, an enforced constraint dropped); patch: only
+    annotations (descriptions, titles, spelling) and order; minor: anything else (additions,
+    widenings, and the narrowings the mode allows). Ignored guarantee changes bump patch.
+    """
     bump = "none"
     for j in judged:
-        if j.breaking:
+        effect = j.change.effect
+        if j.breaking or effect in _MAJOR_EFFECTS or effect not in EFFECTS:
             return "major"
-        if j.change.additive:
+        if effect != "neutral":
             bump = "minor"
         elif bump == "none":
             bump = "patch"

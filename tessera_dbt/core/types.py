@@ -506,7 +506,11 @@ def _domain_relation(old: tuple[Domain, ...], new: tuple[Domain, ...]) -> Relati
 
 
 def describe_type(fragment: dict[str, Any]) -> str:
-    """Human name of a fragment: its ``x-dbt-data-type`` when present, else a rendering."""
+    """Human name of a fragment: its ``x-dbt-data-type`` when present, else its JSON Schema.
+
+    A bare JSON Schema is named in JSON Schema words (``string (date-time)``, ``integer
+    (int64)``, ``any type``), never in a warehouse's type names.
+    """
     original = fragment.get(DATA_TYPE_KEY)
     if isinstance(original, str) and original:
         return original
@@ -517,27 +521,29 @@ def describe_type(fragment: dict[str, Any]) -> str:
     for d in _domains(fragment):
         kind = d[0]
         if kind == "int":
-            parts.append(f"{'int' if d[2] else 'uint'}{d[1]}" if d[1] else "integer")
+            parts.append(f"integer ({'int' if d[2] else 'uint'}{d[1]})" if d[1] else "integer")
         elif kind == "dec":
-            parts.append(f"numeric({d[1]},{d[2] or 0})" if d[1] is not None else "numeric")
+            parts.append(
+                f"number (decimal({d[1]},{d[2] or 0}))" if d[1] is not None else "number (decimal)"
+            )
         elif kind == "float":
-            parts.append("float" if d[1] == 32 else "double")
+            parts.append("number (float)" if d[1] == 32 else "number (double)")
         elif kind == "num":
             parts.append("number")
         elif kind == "str":
-            label = {
-                None: "string",
-                "binary": "binary",
-                "date": "date",
-                "date-time": "timestamptz" if d[2] else "timestamp",
-                "time": "timetz" if d[2] else "time",
-                "duration": "interval",
-            }.get(d[1], f"string({d[1]})")
-            if label == "string" and isinstance(fragment.get("maxLength"), int):
-                label = f"varchar({fragment['maxLength']})"
-            parts.append(label)
+            if d[1] is None:
+                parts.append("string")
+            elif d[1] == "binary":
+                parts.append("string (binary)")
+            elif d[2] is not None and d[1] in ("date-time", "time"):
+                zone = "with" if d[2] else "without"
+                parts.append(f"string ({d[1]} {zone} time zone)")
+            else:
+                parts.append(f"string ({d[1]})")
         elif kind == "name":
             parts.append(str(d[1]))
+        elif kind == "any":
+            parts.append("any type")
         else:
             parts.append(str(kind))
     return " or ".join(parts)
@@ -664,7 +670,7 @@ def _compare(old: dict[str, Any], new: dict[str, Any], path: str, depth: int) ->
         out.extend(_compare(old_items, new_items, path + "/items", depth + 1))
     old_props = _props(old)
     new_props = _props(new)
-    for key in old_props.keys() | new_props.keys():
+    for key in [*old_props, *(k for k in new_props if k not in old_props)]:
         sub = f"{path}/properties/{key}"
         if key not in new_props:
             out.append(TypeDelta("field_removed", "narrowed", sub, f"field {key} removed"))

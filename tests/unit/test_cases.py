@@ -10,7 +10,10 @@ Each case has ``name``, ``old``, ``new`` (bare JSON Schemas or contract document
 
 Optional: ``guarantee_mode`` (default notify), ``bump`` (the bump when *not* breaking; a
 breaking verdict always means major), ``paths`` (expected change paths, as a multiset),
-``columns`` (expected top-level columns touched), ``effects`` (kind → effect).
+``columns`` (expected top-level columns touched), ``effects`` (kind → effect), ``says``
+(texts that some message contains), ``never_says`` (texts that no message contains).
+
+The session summary prints how many cases the tables hold (``conftest.py``).
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ _CASE_KEYS = {
     "paths",
     "columns",
     "effects",
+    "says",
+    "never_says",
 }
 
 
@@ -70,8 +75,14 @@ def _load_cases() -> list[Any]:
 CASES = _load_cases()
 
 
+def case_count() -> tuple[int, int]:
+    """``(cases in the tables, parametrized runs)``."""
+    return len({id(p.values[0]) for p in CASES}), len(CASES)
+
+
 def test_there_are_enough_cases() -> None:
-    assert len(CASES) >= 150
+    cases, runs = case_count()
+    assert cases >= 230 and runs >= 1600
 
 
 def test_every_kind_is_covered() -> None:
@@ -94,8 +105,14 @@ def test_case(case: dict[str, Any], mode: str, breaking: bool) -> None:
         assert Counter(c.column for c in changes) == Counter(case["columns"])
     for kind, effect in (case.get("effects") or {}).items():
         assert {c.effect for c in changes if c.kind == kind} == {effect}
+    messages = [c.message for c in changes]
+    for text in case.get("says") or ():
+        assert any(text in m for m in messages), (text, messages)
+    for text in case.get("never_says") or ():
+        assert not any(text in m for m in messages), (text, messages)
     for c in changes:
-        assert c.message and c.path.startswith("/") and c.kind in KINDS
+        # "" is the whole document (a root schema that became false)
+        assert c.message and (c.path == "" or c.path.startswith("/")) and c.kind in KINDS
 
 
 def test_every_kind_is_documented() -> None:

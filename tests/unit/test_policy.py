@@ -70,12 +70,18 @@ def test_ignored_changes_are_dropped_but_still_bump_patch() -> None:
         ([change("neutral")], "backward", "patch"),
         ([change("widening", additive=True)], "backward", "minor"),
         ([change("widening", additive=True)], "forward", "major"),
-        ([change("narrowing")], "forward", "patch"),
+        # a narrowing the mode allows is still more than an annotation
+        ([change("narrowing")], "forward", "minor"),
         ([change("narrowing")], "backward", "major"),
         ([change("guarantee_tightened", additive=True)], "full", "minor"),
+        ([change("guarantee_tightened")], "backward", "minor"),
+        ([change("guarantee_relaxed")], "backward", "minor"),
         ([change("neutral"), change("widening", additive=True)], "backward", "minor"),
-        ([change("incompatible")], "none", "patch"),
-        ([change("incompatible", additive=True)], "none", "minor"),
+        # incompatible in every mode: major even where the mode blocks nothing
+        ([change("incompatible")], "none", "major"),
+        ([change("incompatible", additive=True)], "none", "major"),
+        ([change("constraint_relaxed")], "none", "major"),
+        ([change("neutral"), change("narrowing")], "none", "minor"),
     ],
 )
 def test_bump(changes: list[Change], mode: str, bump: str) -> None:
