@@ -192,3 +192,42 @@ def test_console_script_subprocess(tmp_path: Path) -> None:
     assert json.loads(err.stdout)["compatible"] is None
     assert len(err.stderr.strip().splitlines()) == 1
     assert "Traceback" not in err.stderr
+
+
+def _recursive(max_length: int) -> dict[str, Any]:
+    node = {"$ref": "#/$defs/t"}
+    return {
+        "$defs": {
+            "t": {
+                "type": "object",
+                "properties": {
+                    "v": {"type": "string", "maxLength": max_length},
+                    "l": node,
+                    "r": node,
+                },
+            }
+        },
+        "type": "object",
+        "properties": {"root": node},
+    }
+
+
+def test_recursive_definition_answers_with_one_change(tmp_path: Path) -> None:
+    old = write(tmp_path, "old.json", _recursive(5))
+    new = write(tmp_path, "new.json", _recursive(4))
+    result = run(old, new, "--format", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert [(c["kind"], c["path"]) for c in data["changes"]] == [
+        ("length_narrowed", "/properties/root/properties/v/maxLength")
+    ]
+    assert run(old, new, "--format", "json").output == result.output
+
+
+def test_root_type_change_renders_its_path_both_ways(tmp_path: Path) -> None:
+    obj = write(tmp_path, "obj.json", {"type": "object", "properties": {"a": {"type": "string"}}})
+    text = write(tmp_path, "str.json", {"type": "string"})
+    for old, new in ((obj, text), (text, obj)):
+        lines = run(old, new).output.splitlines()
+        assert any("type_changed" in line and line.endswith("[/type]") for line in lines), lines
+        assert not any(line.endswith("[]") for line in lines)

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from tessera_dbt.core.contract import Change, fingerprint
 from tessera_dbt.core.diff import INVERSE_KINDS, diff_contracts, diff_documents
+from tessera_dbt.core.diff.engine import Differ
 from tessera_dbt.core.policy import evaluate
 from tessera_dbt.core.types import column_schema
 
@@ -192,3 +193,68 @@ def test_sweep_of_random_pairs() -> None:
         inverted = Counter((INVERSE_KINDS[c.kind], c.path) for c in there if _symmetric(c))
         assert inverted == Counter((c.kind, c.path) for c in back if _symmetric(c))
         assert diff_documents(a, copy.deepcopy(a)) == []
+
+
+def _any_subschema(rng: random.Random, depth: int) -> Any:
+    """A random subschema using references, booleans, combinators, tuples and maps."""
+    roll = rng.random()
+    if depth > 3 or roll < 0.3:
+        node: dict[str, Any] = {}
+        kind = rng.choice(["string", "integer", "number", "boolean", None])
+        if kind:
+            node["type"] = kind
+        if kind == "string" and rng.random() < 0.4:
+            node["maxLength"] = rng.randint(1, 4)
+        if rng.random() < 0.2:
+            node["enum"] = rng.sample(["a", "b", 1, 2], rng.randint(1, 3))
+        return node
+    if roll < 0.38:
+        return rng.choice([True, False])
+    if roll < 0.48:
+        return {"$ref": rng.choice(["#/$defs/a", "#/$defs/b", "#", "#/$defs/none", "x.json"])}
+    if roll < 0.58:
+        key = rng.choice(["anyOf", "oneOf", "allOf"])
+        return {key: [_any_subschema(rng, depth + 1) for _ in range(rng.randint(1, 3))]}
+    if roll < 0.63:
+        return {"not": _any_subschema(rng, depth + 1)}
+    if roll < 0.73:
+        items = [_any_subschema(rng, depth + 1) for _ in range(2)]
+        return {"type": "array", "prefixItems": items, "items": _any_subschema(rng, depth + 1)}
+    if roll < 0.8:
+        return {"type": "object", "patternProperties": {"^x": _any_subschema(rng, depth + 1)}}
+    if roll < 0.85:
+        return {
+            "type": "object",
+            "dependentRequired": {"a": rng.sample(["b", "c", "d"], 2)},
+            "dependentSchemas": {"b": _any_subschema(rng, depth + 1)},
+        }
+    names = rng.sample("pqr", rng.randint(1, 3))
+    return {
+        "type": "object",
+        "properties": {n: _any_subschema(rng, depth + 1) for n in names},
+        "required": rng.sample("pqr", rng.randint(0, 2)),
+    }
+
+
+def _any_schema(rng: random.Random) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "$defs": {"a": _any_subschema(rng, 1), "b": _any_subschema(rng, 1)},
+        "properties": {n: _any_subschema(rng, 0) for n in rng.sample("abcdef", rng.randint(0, 5))},
+        "required": rng.sample("abcdef", rng.randint(0, 3)),
+    }
+
+
+def test_sweep_of_arbitrary_json_schemas() -> None:
+    # self-referencing definitions ("#"), booleans and combinators: finite, symmetric, stable
+    rng = random.Random(16)
+    for _ in range(600):
+        a, b = _any_schema(rng), _any_schema(rng)
+        differ = Differ(a, b, None, None)
+        there = differ.run()
+        assert differ.steps < 500
+        back = diff_documents(b, a)
+        assert evaluate(there, "backward").breaking == evaluate(back, "forward").breaking
+        assert evaluate(there, "full").breaking == evaluate(back, "full").breaking
+        assert diff_documents(a, copy.deepcopy(a)) == []
+        assert diff_documents(a, b) == there
