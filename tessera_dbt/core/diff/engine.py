@@ -658,12 +658,15 @@ class Differ:
     ) -> None:
         """Two sets of subschemas: equal ones match, like-shaped ones are compared, the
         rest were added or removed (``kinds``: the added and the removed kind)."""
+        # A member that is a reference is matched and paired by what it names.
+        view_old = {id(item): self.view(item[1], old=True) for item in old_items}
+        view_new = {id(item): self.view(item[1], old=False) for item in new_items}
         pool: dict[str, list[Member]] = {}
         for item in old_items:
-            pool.setdefault(canonical(item[1]), []).append(item)
+            pool.setdefault(canonical(view_old[id(item)]), []).append(item)
         unmatched_new: list[Member] = []
         for item in new_items:
-            bucket = pool.get(canonical(item[1]))
+            bucket = pool.get(canonical(view_new[id(item)]))
             if bucket:
                 old_item = bucket.pop(0)
                 if self.defs_changed and _has_ref(item[1]):
@@ -674,8 +677,8 @@ class Differ:
         unmatched_old.sort(key=lambda item: old_items.index(item))
         added: list[Member] = []
         for item in unmatched_new:
-            like = shape(item[1])
-            partner = next((o for o in unmatched_old if shape(o[1]) == like), None)
+            like = shape(view_new[id(item)])
+            partner = next((o for o in unmatched_old if shape(view_old[id(o)]) == like), None)
             if partner is None:
                 added.append(item)
                 continue
@@ -700,6 +703,15 @@ class Differ:
                 schema,
                 None,
             )
+
+    def view(self, schema: Any, *, old: bool) -> Any:
+        """A subschema as it reads: a bare local ``$ref`` replaced by its target."""
+        if not _holds_ref(schema) or len(schema) != 1:
+            return schema
+        if self.old_refs is None or self.new_refs is None:
+            self.old_refs, self.new_refs = Resolver(self.old_root), Resolver(self.new_root)
+        found = (self.old_refs if old else self.new_refs).target(schema)
+        return schema if found is None else found[1]
 
     def node_keys(
         self,
