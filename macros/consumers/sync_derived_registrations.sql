@@ -9,7 +9,8 @@
         then only this project's unique_ids leave source_ref.
     Manual registrations are never touched. A derived row belongs to the projects named in its
     source_ref (unique_ids "<type>.<project>.<name>", comma-separated).
-    registrations: list of {asset_id, team, source, columns (list or none), source_ref (list)}.
+    registrations: list of {asset_id, team, source, columns (list or none), source_ref (list),
+    star_refs (list: the models among source_ref selecting * into an enforced contract)}.
     Returns {'registered': [...], 'updated': [...], 'removed': [...], 'joined': [...]}
     ("asset_id team source" strings; joined: "proposal_id team"). -#}
 {% macro sync_derived_registrations(project_name, registrations, actor=none) %}
@@ -21,7 +22,7 @@
     {%- for r in registrations if r.team not in teams -%}{%- do teams.append(r.team) -%}{%- endfor -%}
     {%- do tessera.ensure_teams(teams, actor=actor, reason='consumer through an exposure or a ref') -%}
     {%- set existing = {} -%}
-    {%- for row in tessera.run_select('select asset_id, team, source, columns_json, source_ref, deleted_at from ' ~ rel ~ " where source in ('exposure', 'ref')") -%}
+    {%- for row in tessera.run_select('select asset_id, team, source, columns_json, source_ref, star_refs, deleted_at from ' ~ rel ~ " where source in ('exposure', 'ref')") -%}
         {%- do existing.update({tojson([row.asset_id, row.team, row.source]): row}) -%}
     {%- endfor -%}
     {%- set actor = actor if actor is not none else tessera.current_actor() -%}
@@ -36,6 +37,7 @@
         {%- do wanted.append(key) -%}
         {%- set refs = (r.source_ref or []) | list -%}
         {%- set columns = (r.columns | list) if r.columns is not none else none -%}
+        {%- set stars = (r.get('star_refs') or []) | list -%}
         {%- set e = existing.get(key) -%}
         {%- set where = ' where asset_id = ' ~ q(r.asset_id) ~ ' and team = ' ~ q(r.team) ~ ' and source = ' ~ q(r.source) -%}
         {%- if e is not none and e.deleted_at is none -%}
@@ -45,21 +47,24 @@
             {%- endfor -%}
             {%- if others -%}
                 {%- set refs = (refs + others) | sort -%}
+                {%- for ref in (e.star_refs or '').split(',') if ref | trim in others -%}{%- do stars.append(ref | trim) -%}{%- endfor -%}
                 {%- set theirs = fromjson(e.columns_json) if e.columns_json else none -%}
                 {%- set columns = none if columns is none or theirs is none else (columns + theirs) | unique | sort -%}
             {%- endif -%}
         {%- endif -%}
         {%- set columns_json = tojson(columns) if columns is not none else none -%}
         {%- set source_ref = refs | join(',') -%}
+        {%- set star_refs = (stars | unique | sort | join(',')) or none -%}
         {%- set details = {'team': r.team, 'source': r.source, 'source_ref': source_ref, 'columns': columns} -%}
         {%- if e is none -%}
             {%- do inserts.append({'asset_id': r.asset_id, 'team': r.team, 'source': r.source, 'columns_json': columns_json,
-                'pinned_major': none, 'note': none, 'source_ref': source_ref, 'created_at': now, 'created_by': actor, 'updated_at': now}) -%}
+                'pinned_major': none, 'note': none, 'source_ref': source_ref, 'created_at': now, 'created_by': actor, 'updated_at': now,
+                'star_refs': star_refs}) -%}
             {%- do audit.append(tessera.audit_row('consumer_registered', 'asset', r.asset_id, details, actor, now, audit | length)) -%}
             {%- do out.registered.append(r.asset_id ~ ' ' ~ r.team ~ ' ' ~ r.source) -%}
             {%- do touched.append({'asset_id': r.asset_id, 'team': r.team, 'source': r.source, 'columns': columns}) -%}
-        {%- elif e.deleted_at is not none or e.columns_json != columns_json or e.source_ref != source_ref -%}
-            {%- do statements.append('update ' ~ rel ~ ' set columns_json = ' ~ q(columns_json) ~ ', source_ref = ' ~ q(source_ref)
+        {%- elif e.deleted_at is not none or e.columns_json != columns_json or e.source_ref != source_ref or (e.star_refs or none) != star_refs -%}
+            {%- do statements.append('update ' ~ rel ~ ' set columns_json = ' ~ q(columns_json) ~ ', source_ref = ' ~ q(source_ref) ~ ', star_refs = ' ~ q(star_refs)
                 ~ ', deleted_at = null, deleted_by = null, updated_at = ' ~ q(now) ~ where) -%}
             {%- set action = 'consumer_registered' if e.deleted_at is not none else 'consumer_registration_updated' -%}
             {%- do audit.append(tessera.audit_row(action, 'asset', r.asset_id, details, actor, now, audit | length)) -%}

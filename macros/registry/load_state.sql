@@ -45,7 +45,7 @@ select 'asset', asset_id, project_name, model_name, model_version, owner_team, c
        latest_version, created_at, updated_at, deleted_at, null
 from {{ tessera.registry_relation('tessera_assets') }} where 1 = 1{{ asset_filter }}
 union all
-select 'registration', asset_id, team, source, columns_json, note, source_ref, model_version, null, null, null, null, created_at, updated_at, null, pinned_major
+select 'registration', asset_id, team, source, columns_json, note, source_ref, model_version, star_refs, null, null, null, created_at, updated_at, null, pinned_major
 from {{ tessera.registry_relation('tessera_registrations') }} where deleted_at is null{{ registration_filter }}
     {%- endset -%}
     {#- 2. contracts -#}

@@ -178,7 +178,24 @@ def render_text(report: dict[str, Any]) -> str:
                     f"  (proposal {d['proposal_id']} opens at the first `dbt build` that tries "
                     "to ship this change; then the teams answer it)"
                 )
+    lines.extend(render_owed_text(report.get("owed") or []))
     return "\n".join(lines)
+
+
+def render_owed_text(owed: list[dict[str, Any]]) -> list[str]:
+    """What this project's teams owe on upstream proposals (nothing when nothing is owed)."""
+    if not owed:
+        return []
+    lines = ["", f"this project's teams owe {len(owed)} answer(s) on models it reads:"]
+    for o in owed:
+        lines.append(f"  proposal {o['proposal_id']} on {o['asset_id']} (team {o['team']}):")
+        lines.extend(f"    - {change}" for change in o.get("changes") or [])
+        for r in o.get("readers") or []:
+            cols = r.get("columns")
+            what = "all columns" if cols is None else (", ".join(cols) or "none of them")
+            lines.append(f"    read by {r['model']} (changed columns it reads: {what})")
+        lines.append(f"    answer: {o['command']}")
+    return lines
 
 
 def _md(text: Any) -> str:

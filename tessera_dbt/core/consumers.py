@@ -57,6 +57,9 @@ class DerivedRegistration:
     source: str  # "exposure" | "ref"
     columns: tuple[str, ...] | None  # None: all columns
     source_refs: tuple[str, ...]  # unique_ids of the exposures/models that imply it
+    # Models among source_refs that select * from the asset into an enforced contract: for
+    # them an added column is breaking (dbt's contract check fails their next build).
+    star_refs: tuple[str, ...] = ()
 
     @property
     def source_ref(self) -> str:
@@ -71,6 +74,7 @@ class DerivedRegistration:
             "source": self.source,
             "columns": list(self.columns) if self.columns is not None else None,
             "source_ref": list(self.source_refs),
+            "star_refs": list(self.star_refs),
         }
 
 
@@ -143,6 +147,30 @@ def inferred_columns(
     return tuple(picked) or None
 
 
+def reads_star_into_contract(
+    project: Project, model: ModelInfo, asset_id: str, code: str | None
+) -> bool:
+    """Whether ``model`` has an enforced contract and selects ``*`` from ``asset_id``."""
+    if not model.contract_enforced or not code:
+        return False
+    # sqlglot loads lazily, as in inferred_columns.
+    from tessera_dbt.core.lineage import render_refs, selects_star, sqlglot_dialect
+
+    dialect = sqlglot_dialect(project.adapter_type)
+    asset = project.assets.get(asset_id)
+    if "{{" in code or "{%" in code:
+        rendered = render_refs(code)
+        if rendered is None:
+            return False
+        targets = [p for p, call in rendered.refs.items() if _ref_points_to(call, asset_id, asset)]
+        return len(targets) == 1 and bool(selects_star(rendered.sql, targets[0], dialect))
+    relation = asset.relation_name if asset is not None else None
+    if not relation:
+        # A node of another project: its relation is only in the compiled code's FROM.
+        return bool(selects_star(code, asset_id.split(".")[2], dialect))
+    return bool(selects_star(code, relation, dialect))
+
+
 def _ref_points_to(call: Any, asset_id: str, asset: Asset | None) -> bool:
     if call.kind != "ref":
         return False
@@ -178,6 +206,7 @@ def derive_registrations(
     this = project.project_name
     code = code or {}
     acc: dict[tuple[str, str, str], tuple[set[str] | None, set[str]]] = {}
+    stars: dict[tuple[str, str, str], set[str]] = {}
 
     def add(asset_id: str, who: str, source: str, cols: Iterable[str] | None, ref: str) -> None:
         key = (asset_id, who, source)
@@ -224,6 +253,8 @@ def derive_registrations(
             sql = code.get(model.unique_id) or model.compiled_code
             cols = inferred_columns(project, model, uid, declared, sql) if sql else None
             add(uid, who, "ref", cols, model.unique_id)
+            if reads_star_into_contract(project, model, uid, sql):
+                stars.setdefault((uid, who, "ref"), set()).add(model.unique_id)
 
     out = [
         DerivedRegistration(
@@ -232,6 +263,7 @@ def derive_registrations(
             source=source,
             columns=tuple(sorted(columns)) if columns else None,
             source_refs=tuple(sorted(refs)),
+            star_refs=tuple(sorted(stars.get((asset_id, who, source), ()))),
         )
         for (asset_id, who, source), (columns, refs) in acc.items()
     ]
@@ -299,5 +331,121 @@ def _union(
 ) -> DerivedRegistration:
     cols = None if d.columns is None or columns is None else tuple(sorted({*d.columns, *columns}))
     return DerivedRegistration(
-        d.asset_id, d.team, d.source, cols, tuple(sorted({*d.source_refs, *refs}))
+        d.asset_id, d.team, d.source, cols, tuple(sorted({*d.source_refs, *refs})), d.star_refs
     )
+
+
+# -- what a consumer project owes --------------------------------------------------------
+OPEN_PROPOSAL_STATUSES: tuple[str, ...] = ("pending", "approved", "rejected")
+AGREEING_ANSWERS: tuple[str, ...] = ("approved", "migrating")
+
+
+@dataclass(frozen=True)
+class Owed:
+    """An open proposal on an asset this project reads that one of its teams must answer."""
+
+    proposal_id: str
+    asset_id: str
+    team: str
+    changes: tuple[str, ...]  # the breaking changes, in plain words
+    readers: tuple[tuple[str, tuple[str, ...] | None], ...]  # (model, changed columns it reads)
+    deadline: str | None = None
+    answered: str | None = None  # the team's latest answer, when it is "blocked"
+
+    def as_dict(self) -> dict[str, Any]:
+        """For ``target/tessera_check.json``."""
+        return {
+            "proposal_id": self.proposal_id,
+            "asset_id": self.asset_id,
+            "team": self.team,
+            "changes": list(self.changes),
+            "readers": [
+                {"model": m, "columns": list(c) if c is not None else None} for m, c in self.readers
+            ],
+            "deadline": self.deadline,
+            "answered": self.answered,
+            "command": answer_command(self.proposal_id, self.team),
+        }
+
+
+def answer_command(proposal_id: str, team: str) -> str:
+    """The CLI command a consumer team runs to answer a proposal."""
+    return (
+        f"tessera proposal acknowledge {proposal_id} --team {team} "
+        "--response approved|migrating|blocked"
+    )
+
+
+def owed_answers(
+    derived: Sequence[DerivedRegistration],
+    proposals: Iterable[Any],
+    teams: Collection[str],
+) -> list[Owed]:
+    """Open proposals on assets this project reads that its ``teams`` still have to answer.
+
+    ``proposals`` are the registry's (``proposal_id``, ``asset_id``, ``status``,
+    ``affected_teams``, ``answers``: team -> answer with ``response``, ``changes``, and
+    ``deadline``). A team owes an answer while its latest one is neither approved nor
+    migrating. ``readers`` are this project's models behind the team's derived registrations
+    on the asset, with the changed columns each registration reads (None: all columns).
+    """
+    by_key: dict[tuple[str, str], list[DerivedRegistration]] = {}
+    for d in derived:
+        by_key.setdefault((d.asset_id, d.team), []).append(d)
+    out: list[Owed] = []
+    for p in proposals:
+        if p.status not in OPEN_PROPOSAL_STATUSES:
+            continue
+        breaking = [c for c in p.changes if c.get("breaking")]
+        touched = {str(c["column"]) for c in breaking if c.get("column")}
+        whole = any(not c.get("column") for c in breaking)
+        for team in p.affected_teams:
+            if team not in teams:
+                continue
+            answer = p.answers.get(team)
+            if answer is not None and answer.response in AGREEING_ANSWERS:
+                continue
+            readers: list[tuple[str, tuple[str, ...] | None]] = []
+            for d in by_key.get((p.asset_id, team), ()):
+                cols = (
+                    None
+                    if d.columns is None or whole
+                    else tuple(sorted(touched.intersection(d.columns)))
+                )
+                readers.extend((ref, cols) for ref in d.source_refs)
+            out.append(
+                Owed(
+                    proposal_id=p.proposal_id,
+                    asset_id=p.asset_id,
+                    team=team,
+                    changes=tuple(str(c.get("message")) for c in breaking),
+                    readers=tuple(sorted(readers)),
+                    deadline=getattr(p, "deadline", None),
+                    answered=answer.response if answer is not None else None,
+                )
+            )
+    return sorted(out, key=lambda o: (o.team, o.proposal_id))
+
+
+def render_owed(owed: Sequence[Owed]) -> str:
+    """What the build prints for a consumer project (empty when nothing is owed)."""
+    if not owed:
+        return ""
+    teams = sorted({o.team for o in owed})
+    lines = [
+        f"Tessera: team(s) {', '.join(teams)} of this project owe {len(owed)} answer(s) "
+        "on models this project reads:"
+    ]
+    for o in owed:
+        lines.append(
+            f"  proposal {o.proposal_id} on {o.asset_id} (team {o.team}"
+            + (f", answered {o.answered}" if o.answered else ", not answered yet")
+            + (f", deadline {o.deadline}" if o.deadline else "")
+            + "):"
+        )
+        lines.extend(f"    - {change}" for change in o.changes)
+        for model, cols in o.readers:
+            what = "all columns" if cols is None else (", ".join(cols) or "none of them")
+            lines.append(f"    read by {model} (changed columns it reads: {what})")
+        lines.append(f"    answer: {answer_command(o.proposal_id, o.team)}")
+    return "\n".join(lines)

@@ -162,6 +162,7 @@ class ModelInfo:
     depends_on: tuple[str, ...]
     compiled_code: str | None
     is_asset: bool
+    contract_enforced: bool = False
 
 
 @dataclass(frozen=True)
@@ -690,6 +691,7 @@ def extract_project(
             depends_on=depends_on,
             compiled_code=node.get("compiled_code"),
             is_asset=is_asset,
+            contract_enforced=enforced,
         )
         if not is_asset:
             continue

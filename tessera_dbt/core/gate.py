@@ -57,6 +57,8 @@ class Registration:
     pinned_major: int | None = None
     # On a versioned model: the dbt version it is pinned to (None: follows latest_version).
     model_version: str | None = None
+    # Consumer models selecting * from the asset into an enforced contract (see consumers).
+    star_refs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -266,6 +268,39 @@ def affected_teams(
     return out
 
 
+def star_affected(
+    registrations: Sequence[Registration],
+    owner: str | None,
+    changes: list[dict[str, Any]],
+    name: str,
+) -> dict[str, str]:
+    """Teams an added column breaks: their models select * from the asset into an enforced
+    contract, so dbt's contract check fails their next build. Marks those changes breaking
+    (in ``changes``, with the reason) and returns team -> reason."""
+    added = [c for c in changes if c.get("kind") == "column_added"]
+    if not added:
+        return {}
+    out: dict[str, str] = {}
+    for reg in registrations:
+        if not reg.star_refs or (owner is not None and reg.team == owner):
+            continue
+        models = ", ".join(reg.star_refs)
+        out.setdefault(
+            reg.team,
+            f"{models} select(s) * from {name} into an enforced contract: "
+            "an added column fails its contract check",
+        )
+    if out:
+        readers = ", ".join(sorted({m for r in registrations for m in r.star_refs}))
+        for c in added:
+            c["breaking"] = True
+            c["severity"] = "breaking"
+            c["message"] = (
+                f"{c.get('message')} (breaking for {readers}: select * into an enforced contract)"
+            )
+    return out
+
+
 def _judge(asset: AssetInput, history: list[PublishedVersion]) -> Evaluation:
     """Judge against the latest version (every published version for ``_transitive``)."""
     return evaluate_history(
@@ -328,20 +363,24 @@ def _decide_asset(
     d.changes = [j.to_dict() for j in ev.changes]
     d.bump = ev.bump
     d.next_version = next_version(latest.version, ev.bump) if ev.bump != "none" else None
+    deadline = None
+    if asset.migration_days and today:
+        start = _dt.date.fromisoformat(today[:10])
+        deadline = (start + _dt.timedelta(days=asset.migration_days)).isoformat()
+    registrations = registry.registrations.get(asset.asset_id, ())
     if not ev.breaking:
+        star_teams = star_affected(registrations, asset.owner, d.changes, asset.name)
+        if star_teams:
+            return _gate_breaking(
+                d, asset.asset_id, asset.name, star_teams, registry, result, today, deadline
+            )
         d.verdict = "compatible"
         if d.next_version is None:
             # Only ignored guarantees changed: publish a patch so the fingerprint moves on.
             d.next_version, d.bump = next_version(latest.version, "patch"), "patch"
         return d
     breaking = [j.change for j in ev.breaking_changes]
-    teams = affected_teams(
-        registry.registrations.get(asset.asset_id, ()), asset.owner, breaking, latest.version
-    )
-    deadline = None
-    if asset.migration_days and today:
-        start = _dt.date.fromisoformat(today[:10])
-        deadline = (start + _dt.timedelta(days=asset.migration_days)).isoformat()
+    teams = affected_teams(registrations, asset.owner, breaking, latest.version)
     return _gate_breaking(d, asset.asset_id, asset.name, teams, registry, result, today, deadline)
 
 

@@ -165,6 +165,59 @@ def _matches(table: exp.Table, target: tuple[str, ...]) -> bool:
     return parts[-n:] == target[-n:]
 
 
+# -- select * ----------------------------------------------------------------------------
+def selects_star(sql: str, relation: str | Sequence[str], dialect: str | None = None) -> bool:
+    """Whether the query's output passes every column of ``relation`` through a star.
+
+    ``select *`` or ``t.*`` in the outermost select whose source is ``relation``, directly or
+    through CTEs and subqueries that themselves select ``*`` from it. Such a query's columns
+    change with the relation's: a column added upstream is a column added here.
+    """
+    if isinstance(relation, str):
+        target = split_relation(relation, dialect)
+        if target is None:
+            return False
+    else:
+        target = tuple(p.lower() for p in relation)
+    return _selects_star(sql, target, dialect)
+
+
+@lru_cache(maxsize=1024)
+def _selects_star(sql: str, target: tuple[str, ...], dialect: str | None) -> bool:
+    scopes = _scopes(sql, dialect)
+    if not scopes:
+        return False
+    try:
+        return _star_through(scopes[-1], target, 0)  # traverse_scope yields the root last
+    except Exception:  # anything unexpected: not known to select *
+        return False
+
+
+def _star_through(scope: Scope, target: tuple[str, ...], depth: int) -> bool:
+    if depth > 32:
+        return False
+    select = scope.expression
+    if not isinstance(select, exp.Select):
+        unions: list[Scope] = list(getattr(scope, "union_scopes", None) or ())
+        return any(_star_through(s, target, depth + 1) for s in unions)
+    for projection in select.expressions:
+        if isinstance(projection, exp.Star):
+            names = list(scope.sources)
+        elif isinstance(projection, exp.Column) and isinstance(projection.this, exp.Star):
+            names = [projection.table] if projection.table else list(scope.sources)
+        else:
+            continue
+        for name in names:
+            source = scope.sources.get(name)
+            if source is None:
+                source = scope.sources.get(name.lower())
+            if isinstance(source, exp.Table) and _matches(source, target):
+                return True
+            if isinstance(source, Scope) and _star_through(source, target, depth + 1):
+                return True
+    return False
+
+
 # -- the inference ------------------------------------------------------------------------
 class _AllColumns(Exception):
     """The query reads the relation in a way that cannot be narrowed to columns."""

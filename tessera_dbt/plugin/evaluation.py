@@ -18,6 +18,8 @@ from tessera_dbt.core.consumers import (
     derive_registrations,
     merge_registrations,
     model_code,
+    owed_answers,
+    render_owed,
 )
 from tessera_dbt.core.extract import ContractError, Project, extract_project
 from tessera_dbt.core.gate import (
@@ -167,6 +169,10 @@ class Evaluator:
             today=_dt.date.today().isoformat(),
         )
         details = self._diff_details(project, state, result)
+        teams = {d.team for d in derived}
+        if self.config.get("tessera_team"):
+            teams.add(str(self.config["tessera_team"]))
+        owed = owed_answers(derived, state.proposals, teams)
         if self.writes:
             self._record(
                 registry, project, state, result, invocation_id, derived, details, succession
@@ -174,7 +180,11 @@ class Evaluator:
         elif records_checks:
             registry.write_checks(invocation_id, check_rows(result, details), self._summary(result))
         self._log(project, result, fresh)
-        return self._report(invocation_id, result)
+        if owed and self.operation is None:
+            dbt_compat.log_warning(render_owed(owed))
+        report = self._report(invocation_id, result)
+        report["owed"] = [o.as_dict() for o in owed]
+        return report
 
     # -- writing -------------------------------------------------------------------------
     def _record(
@@ -354,7 +364,9 @@ class Evaluator:
 
 
 def _stored_registration(d: DerivedRegistration) -> StoredRegistration:
-    return StoredRegistration(d.asset_id, d.team, d.source, d.columns, source_ref=d.source_ref)
+    return StoredRegistration(
+        d.asset_id, d.team, d.source, d.columns, source_ref=d.source_ref, star_refs=d.star_refs
+    )
 
 
 def _verdict_counts(result: GateResult) -> dict[str, int]:
@@ -438,7 +450,8 @@ def registry_view(state: RegistryState) -> RegistryView:
     }
     registrations = {
         asset_id: [
-            Registration(r.team, r.source, r.columns, r.pinned_major, r.model_version) for r in regs
+            Registration(r.team, r.source, r.columns, r.pinned_major, r.model_version, r.star_refs)
+            for r in regs
         ]
         for asset_id, regs in state.registrations.items()
     }

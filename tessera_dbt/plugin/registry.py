@@ -209,6 +209,8 @@ class Registration:
     updated_at: datetime | None = None
     #: On a versioned model: the dbt version it is pinned to (None: follows latest_version).
     model_version: str | None = None
+    #: Derived: the consumer models that select * from the asset into an enforced contract.
+    star_refs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -502,6 +504,7 @@ def parse_state(raw: Mapping[str, Any]) -> RegistryState:
                 created_at=_dt(r.get("t1")),
                 updated_at=_dt(r.get("t2")),
                 model_version=_text(s[7]),
+                star_refs=tuple(x for x in (_text(s[8]) or "").split(",") if x),
             )
             registrations.setdefault(reg.asset_id, []).append(reg)
 

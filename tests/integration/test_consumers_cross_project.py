@@ -91,3 +91,88 @@ def test_consumer_project_registers_on_upstream_assets_and_joins_open_proposals(
         "select count(*) from {schema}.tessera_audit_log "
         "where action = 'consumer_unregistered' and details_json like '%analytics%'"
     ) == [(1,)]
+
+
+def test_consumer_build_lists_what_it_owes_and_select_star_is_protected(
+    new_project: Callable[..., DbtProject],
+) -> None:
+    shop = new_project("duckdb")
+    shop.dbt("build")
+    published = shop.dir / "published_manifest.json"
+    published.write_bytes((shop.dir / "target" / "manifest.json").read_bytes())
+
+    analytics = new_project("duckdb", "consumers/analytics")
+    write_profiles(analytics.profiles_dir, shop.dir, "duckdb")
+    analytics.write_yaml(
+        "dbt_loom.config.yml",
+        {
+            "manifests": [
+                {
+                    "name": "shop",
+                    "type": "file",
+                    "config": {"path": str(published)},
+                    "excluded_packages": ["tessera"],
+                }
+            ]
+        },
+    )
+    # A copy of orders with an enforced contract: `select *` passes every upstream column on,
+    # so a column added to orders fails this model's contract check.
+    analytics.write("models/order_copy.sql", "select * from {{ ref('shop', 'orders') }}\n")
+    analytics.write_yaml(
+        "models/_models.yml",
+        {
+            "models": [
+                {
+                    "name": "order_copy",
+                    "config": {"contract": {"enforced": True}, "materialized": "table"},
+                    "columns": [
+                        {"name": "order_id", "data_type": "integer"},
+                        {"name": "customer_id", "data_type": "integer"},
+                        {"name": "amount", "data_type": "numeric(12,2)"},
+                        {"name": "status", "data_type": "varchar(20)"},
+                    ],
+                }
+            ]
+        },
+    )
+    quiet = analytics.dbt("build")
+    assert "owe" not in quiet.output, quiet  # nothing owed: nothing said
+    assert shop.query(
+        "select star_refs from {schema}.tessera_registrations "
+        "where asset_id = 'model.shop.orders' and team = 'analytics'"
+    ) == [("model.analytics.order_copy",)]
+
+    # shop adds a column: compatible for everyone else, breaking for analytics' select *.
+    marts = shop.read_yaml("models/marts/_marts.yml")
+    orders = next(m for m in marts["models"] if m["name"] == "orders")
+    orders["columns"].append({"name": "channel", "data_type": "varchar(10)"})
+    shop.write_yaml("models/marts/_marts.yml", marts)
+    sql = (shop.dir / "models/marts/orders.sql").read_text()
+    shop.write(
+        "models/marts/orders.sql",
+        sql.replace(" as status\n", " as status,\n    cast('web' as varchar(10)) as channel\n"),
+    )
+    blocked = shop.dbt("build", expect=None)
+    assert blocked.returncode != 0, blocked
+    assert "select * into an enforced contract" in blocked.output, blocked
+    [(pid,)] = shop.query(
+        "select proposal_id from {schema}.tessera_proposals where status = 'pending'"
+    )
+    assert shop.query(
+        "select team, reason from {schema}.tessera_proposal_teams where proposal_id = '" + pid + "'"
+    ) == [
+        (
+            "analytics",
+            "model.analytics.order_copy select(s) * from orders into an enforced contract: "
+            "an added column fails its contract check",
+        )
+    ]
+
+    # The consumer's next build says what its team owes, and how to answer.
+    owes = analytics.dbt("build")
+    assert f"proposal {pid} on model.shop.orders" in owes.output, owes
+    assert "read by model.analytics.order_copy" in owes.output, owes
+    assert f"tessera proposal acknowledge {pid} --team analytics" in owes.output, owes
+    checked = analytics.tessera("check", expect=None)
+    assert f"proposal {pid} on model.shop.orders" in checked.output, checked

@@ -253,6 +253,7 @@ def test_helpers() -> None:
         "source": "ref",
         "columns": ["x"],
         "source_ref": ["m1", "m2"],
+        "star_refs": [],
     }
 
 

@@ -18,6 +18,7 @@
             ('deleted_at', 'timestamp'),
             ('deleted_by', 'text'),
             ('model_version', 'text'),
+            ('star_refs', 'text'),
         ],
         'unique': [['asset_id', 'team', 'source']],
     }) }}
