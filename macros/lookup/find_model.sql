@@ -40,18 +40,19 @@
     {%- endif -%}
     {%- set found = tessera._asset_of(candidates[0]) -%}
     {%- if found is none -%}
-        {%- do tessera.refuse(op, argument, value, 'is not a Tessera asset', 'a model with an enforced contract or meta.tessera') -%}
+        {%- do tessera.refuse(op, argument, value, 'is not a Tessera asset', 'a model with an enforced contract or meta.tessera.asset: true') -%}
     {%- endif -%}
     {{ return(found) }}
 {% endmacro %}
 
 {#- The asset a model node describes (dict as find_model returns), or none when the node is
-    not an asset (no enforced contract and no meta.tessera). -#}
+    not an asset (no enforced contract and no meta.tessera.asset: true). -#}
 {% macro _asset_of(node) %}
     {%- set meta = node.config.get('meta') or node.get('meta') or {} -%}
     {%- set spec = meta.get('tessera') -%}
     {%- set contract = node.config.get('contract') or {} -%}
-    {%- if not contract.get('enforced') and spec is none -%}
+    {#- The same rule as tessera_dbt.core.extract: an enforced contract or meta.tessera.asset. -#}
+    {%- if not contract.get('enforced') and not (spec is mapping and spec.get('asset') is sameas true) -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set found = {'owner': spec.get('owner') if spec is mapping else none} -%}

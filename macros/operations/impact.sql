@@ -135,7 +135,7 @@
     {%- endif -%}
     {%- set lines = ['impact of ' ~ asset_id ~ ' (owner: ' ~ (owner or 'none') ~ ')'] -%}
     {%- set crows = [] -%}
-    {%- for c in consumers -%}{%- do crows.append([c.team, c.source, (c.columns | join(', ')) if c.columns else 'all', c.pinned_major, c.source_ref, '' if c.registered else 'not registered yet']) -%}{%- endfor -%}
+    {%- for c in consumers -%}{%- do crows.append([c.team, c.source, (c.columns | join(', ')) if c.columns else 'all', c.pinned_major, c.source_ref, (c.note or '') if c.registered else 'not registered yet']) -%}{%- endfor -%}
     {%- do lines.append('\nconsumers:\n' ~ (tessera.format_table(['team', 'source', 'columns', 'pinned major', 'from', 'note'], crows) if crows else '  none registered')) -%}
     {%- set drows = [] -%}
     {%- for d in downstream -%}{%- do drows.append([d.depth, d.resource_type, d.name, d.owner, d.via]) -%}{%- endfor -%}

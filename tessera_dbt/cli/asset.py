@@ -40,11 +40,19 @@ def asset_list(fmt: str, **kw: Any) -> None:
             a.get("latest_version") or "unpublished",
             sorted({c["team"] for c in a.get("consumers", [])}),
             [p["proposal_id"] for p in a.get("open_proposals", [])],
-            "" if a.get("in_project", True) else "not in project",
+            "yes" if a.get("in_project", True) else "no (left the project)",
         ]
         for a in doc.get("assets", [])
     ]
-    headers = ["model", "owner", "compatibility", "version", "consumers", "open proposals", ""]
+    headers = [
+        "model",
+        "owner",
+        "compatibility",
+        "version",
+        "consumers",
+        "open proposals",
+        "in project",
+    ]
     click.echo(table(headers, rows, "no assets yet"))
 
 

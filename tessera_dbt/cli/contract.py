@@ -71,6 +71,10 @@ def contract_show(model: str, version: str | None, fmt: str, **kw: Any) -> None:
         return
     schema = doc.get("schema") or {}
     required = set(schema.get("required") or [])
+    props = schema.get("properties") or {}
+    # The contract's column order (the JSON text has sorted keys).
+    order = [c for c in schema.get("x-tessera-column-order") or [] if c in props]
+    order += [c for c in props if c not in order]
     rows = [
         [
             name,
@@ -78,7 +82,7 @@ def contract_show(model: str, version: str | None, fmt: str, **kw: Any) -> None:
             "not null" if name in required else "",
             prop.get("enum"),
         ]
-        for name, prop in (schema.get("properties") or {}).items()
+        for name, prop in ((c, props[c]) for c in order)
     ]
     head = (
         f"{doc.get('asset_id')} version {doc.get('version')} (latest {doc.get('latest_version')})"

@@ -69,12 +69,12 @@ def team_list(include_deleted: bool, fmt: str, **kw: Any) -> None:
             t.get("owns", 0),
             t.get("consumes", 0),
             [f"{m['principal']} ({m['role']})" for m in t.get("members", [])],
-            "deleted" if t.get("deleted_at") else "",
+            "deleted" if t.get("deleted_at") else "active",
         ]
         for t in doc.get("teams", [])
     ]
     click.echo(
-        table(["team", "description", "owns", "consumes", "members", ""], rows, "no teams yet")
+        table(["team", "description", "owns", "consumes", "members", "state"], rows, "no teams yet")
     )
 
 

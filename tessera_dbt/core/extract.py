@@ -4,7 +4,8 @@ Pure: imports nothing from dbt. The input is a ``manifest.json`` dict (schema v1
 by dbt 1.10/1.11) or the subset :func:`tessera_dbt.plugin.dbt_compat.manifest_projection` builds
 from the live manifest; both give equal results.
 
-An **asset** is a model whose contract is enforced or that carries ``meta.tessera``. Its
+An **asset** is a model whose contract is enforced or that sets ``meta.tessera.asset: true``
+(other ``meta.tessera`` keys alone, e.g. a folder-level owner, do not make one). Its
 contract is the document described in :mod:`tessera_dbt.core.contract`: a JSON Schema of the
 declared columns plus guarantees keyed by :func:`~tessera_dbt.core.contract.guarantee_key`.
 """
@@ -372,7 +373,48 @@ def _validate_meta(node: Mapping[str, Any], meta: Any) -> dict[str, Any]:
                     f"{label}: meta.tessera.guarantees.{gname} must be a mapping of settings; "
                     f"got {type(value).__name__} {value!r}"
                 )
+            _validate_guarantee(label, str(gname), value)
     return dict(meta)
+
+
+_PERIODS = ("minute", "hour", "day")
+_VOLUME_KEYS = ("min_rows", "max_rows")
+_FRESHNESS_KEYS = ("warn_after", "error_after", "filter")
+
+
+def _count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _validate_guarantee(label: str, gname: str, value: Mapping[str, Any]) -> None:
+    """Guarantee settings are checked like dbt checks its own: one line naming the key."""
+    where = f"{label}: meta.tessera.guarantees.{gname}"
+    if gname == "volume":
+        for key, v in value.items():
+            if key not in _VOLUME_KEYS:
+                raise ContractError(f"{where}.{key} is unknown; allowed: {', '.join(_VOLUME_KEYS)}")
+            if not _count(v):
+                raise ContractError(f"{where}.{key} must be a whole number of rows >= 0; got {v!r}")
+        lo, hi = value.get("min_rows"), value.get("max_rows")
+        if isinstance(lo, int) and isinstance(hi, int) and lo > hi:
+            raise ContractError(f"{where}: min_rows {lo} is more than max_rows {hi}")
+    elif gname == "freshness":
+        for key, v in value.items():
+            if key not in _FRESHNESS_KEYS:
+                raise ContractError(
+                    f"{where}.{key} is unknown; allowed: {', '.join(_FRESHNESS_KEYS)}"
+                )
+            if key == "filter":
+                continue
+            if (
+                not isinstance(v, Mapping)
+                or not _count(v.get("count"))
+                or (v.get("period") not in _PERIODS)
+            ):
+                raise ContractError(
+                    f"{where}.{key} must be {{count: <whole number>, period: "
+                    f"{'|'.join(_PERIODS)}}}; got {v!r}"
+                )
 
 
 def _resolve_owner(
@@ -673,8 +715,10 @@ def extract_project(
         config = _mapping(node.get("config"))
         has_meta, raw_meta = _tessera_meta(node)
         enforced = bool(_mapping(config.get("contract")).get("enforced", False))
-        is_asset = enforced or has_meta
         meta = _validate_meta(node, raw_meta) if has_meta else {}
+        # Only an enforced contract or an explicit meta.tessera.asset makes an asset: a
+        # folder-level `+meta: {tessera: {owner: ...}}` reaches every model of the folder.
+        is_asset = enforced or meta.get("asset") is True
         group = node.get("group") or config.get("group") or None
         owner, owner_source = _resolve_owner(meta, group, groups, default_owner)
         version = _opt_str(node.get("version"))

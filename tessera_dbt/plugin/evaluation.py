@@ -485,7 +485,9 @@ def removed_assets(project: Project, state: RegistryState) -> dict[str, str]:
         if asset_id in project.disabled:
             out[asset_id] = "disabled"
         elif asset_id in project.models:
-            out[asset_id] = "stripped of its contract (no enforced contract, no meta.tessera)"
+            out[asset_id] = (
+                "stripped of its contract (no enforced contract, no meta.tessera.asset: true)"
+            )
         elif record.model_version is None and any(
             a.version is not None and model_id(a.asset_id) == asset_id
             for a in project.assets.values()

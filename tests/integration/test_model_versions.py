@@ -64,10 +64,19 @@ def test_versioning_a_model_keeps_its_history_and_registrations(
     shop.dbt("build")
     shop.run_operation("create_team", {"name": "growth"})
     registered = shop.run_operation(
-        "register_consumer", {"model": "orders", "team": "growth", "columns": ["status"]}
+        "register_consumer",
+        {"model": "orders", "team": "growth", "columns": ["status"], "note": "weekly KPI"},
     )
     # register echoes what it recorded.
     assert "columns status" in registered.output, registered
+    # The CLI's text: the impact names the note, tables have a header over every column,
+    # contract show keeps the contract's column order.
+    assert "weekly KPI" in shop.run_operation("impact", {"model": "orders"}).output
+    assert "in project" in shop.tessera("asset", "list").stdout.splitlines()[0]
+    assert "state" in shop.tessera("team", "list", "--all").stdout.splitlines()[0]
+    shown = shop.tessera("contract", "show", "orders").stdout.splitlines()
+    columns = [line.split()[0] for line in shown[2:] if line and not line.startswith("-")]
+    assert columns[:4] == ["order_id", "customer_id", "amount", "status"], shown
     # finance consumes orders through its exposure: unregistering its manual registration
     # says the derived one remains.
     shop.run_operation("register_consumer", {"model": "orders", "team": "finance"})

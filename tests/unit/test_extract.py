@@ -203,19 +203,24 @@ def test_schema_columns_in_order_with_types_required_and_enum() -> None:
 
 def test_which_models_are_assets() -> None:
     enforced = model("a", columns=[{"name": "x", "data_type": "int"}])
-    meta_only = model("b", enforced=False, meta={"tessera": {}})
-    top_meta_only = model("c", enforced=False, meta={}, top_meta={"tessera": {"owner": "t"}})
+    meta_only = model("b", enforced=False, meta={"tessera": {"asset": True}})
+    top_meta_only = model(
+        "c", enforced=False, meta={}, top_meta={"tessera": {"owner": "t", "asset": True}}
+    )
     plain = model("d", enforced=False)
-    project = extract_project(manifest(enforced, meta_only, top_meta_only, plain))
+    # A folder-level +meta owner reaches every model of the folder: it makes no asset.
+    folder_owner = model("e", enforced=False, meta={"tessera": {"owner": "t"}})
+    project = extract_project(manifest(enforced, meta_only, top_meta_only, plain, folder_owner))
     assert set(project.assets) == {"model.shop.a", "model.shop.b", "model.shop.c"}
-    assert set(project.models) == {f"model.shop.{n}" for n in "abcd"}
+    assert set(project.models) == {f"model.shop.{n}" for n in "abcde"}
     assert project.models["model.shop.d"].is_asset is False
+    assert project.models["model.shop.e"].is_asset is False
     assert project.assets["model.shop.b"].contract_enforced is False
     assert project.assets["model.shop.c"].owner == "t"
 
 
 def test_model_without_data_types_gets_untyped_columns() -> None:
-    m = model("loose", enforced=False, meta={"tessera": {}}, columns=[{"name": "x"}])
+    m = model("loose", enforced=False, meta={"tessera": {"asset": True}}, columns=[{"name": "x"}])
     schema = extract_project(manifest(m)).assets["model.shop.loose"].schema
     assert schema["properties"] == {"x": {}}
 
@@ -325,6 +330,21 @@ def test_invalid_default_compatibility() -> None:
         ({"guarantees": ["freshness"]}, ["meta.tessera.guarantees", "mapping", "list"]),
         ({"guarantees": {"freshnes": {}}}, ["guarantees.freshnes", "freshness, volume"]),
         ({"guarantees": {"volume": 10}}, ["guarantees.volume", "mapping"]),
+        (
+            {"guarantees": {"volume": {"min_rows": "lots"}}},
+            ["guarantees.volume.min_rows", "whole number", "'lots'"],
+        ),
+        ({"guarantees": {"volume": {"min_row": 1}}}, ["guarantees.volume.min_row", "min_rows"]),
+        (
+            {"guarantees": {"volume": {"min_rows": 5, "max_rows": 1}}},
+            ["min_rows 5 is more than max_rows 1"],
+        ),
+        (
+            {"guarantees": {"freshness": {"warn_after": {"count": 6, "period": "week"}}}},
+            ["guarantees.freshness.warn_after", "minute|hour|day", "week"],
+        ),
+        ({"migration_days": 0}, ["meta.tessera.migration_days", ">= 1"]),
+        ({"asset": "yes"}, ["meta.tessera.asset", "true or false"]),
         ({"onwer": "x"}, ["meta.tessera.onwer", "owner, compatibility, guarantee_mode"]),
         ("core-data", ["meta.tessera", "mapping"]),
     ],
@@ -349,7 +369,7 @@ def test_invalid_meta_on_versioned_model_names_the_version() -> None:
 
 
 def test_meta_tessera_none_is_an_empty_configuration() -> None:
-    m = manifest(model("a", enforced=False, meta={"tessera": None}))
+    m = manifest(model("a", meta={"tessera": None}))
     assert extract_project(m).assets["model.shop.a"].compatibility == "backward"
 
 
@@ -502,7 +522,7 @@ def test_enforced_depends_on_adapter_materialization_and_contract(
         "a",
         enforced=enforced,
         materialized=materialized,
-        meta={"tessera": {}},
+        meta={"tessera": {"asset": True}},
         columns=[
             {
                 "name": "id",
