@@ -248,7 +248,9 @@ class Demo:
         say(textwrap.indent(_table(shown, picked), "   "))
         say(
             "\nDone: a breaking change was held until its consumer agreed, then shipped as 2.0.0.\n"
-            "Next: README.md (install into your project), docs/ci.md (tessera check in CI)."
+            "Next: `tessera package-path` prints the dbt package to name in your packages.yml\n"
+            "(local: ...); then `dbt build` publishes your contracts, and `tessera check` runs\n"
+            "the gate in CI without building."
         )
 
     def pr_comment(self) -> str:
