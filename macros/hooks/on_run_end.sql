@@ -26,7 +26,7 @@
         {{ return('') }}  {#- unreachable and failing open: there is nothing to publish -#}
     {%- endif -%}
     {{ log("Tessera: publishing contracts for the " ~ (succeeded | length) ~ " model(s) that built", info=true) }}
-    {%- set published = tessera.publish_contracts(invocation_id, succeeded) -%}
+    {%- set published = tessera.publish_contracts(tessera.evaluation_id(), succeeded) -%}
     {%- for item in published if item.published -%}
         {{ log("Tessera: published " ~ item.asset_id ~ " " ~ item.version ~ (" (proposal " ~ item.proposal_id ~ ")" if item.proposal_id else ""), info=true) }}
     {%- endfor -%}

@@ -17,18 +17,20 @@
         {{ return('') }}
     {%- endif -%}
     {%- do tessera.ensure_registry() -%}
+    {%- set evaluation_id = tessera.evaluation_id() -%}
     {%- set sql -%}
-select row_kind, asset_id, model_name, verdict, message, blocks_all
+select row_kind, asset_id, model_name, verdict, message, blocks_all,
+       case when row_kind = 'summary' then details_json end as details_json
 from {{ tessera.registry_relation('tessera_checks') }}
-where invocation_id = {{ tessera.quote_literal(invocation_id) }}
+where invocation_id = {{ tessera.quote_literal(evaluation_id) }}
   and (row_kind = 'summary' or verdict = 'blocked')
     {%- endset -%}
     {%- set rows = tessera.run_select(sql) -%}
     {%- set summaries = rows | selectattr('row_kind', 'equalto', 'summary') | list -%}
     {%- if summaries | length == 0 -%}
         {%- set reason -%}
-Tessera has no evaluation for this invocation ({{ invocation_id }}), so it cannot tell whether a breaking contract change is about to ship.
-The tessera-dbt plugin evaluates contracts when dbt writes manifest.json. Either it is not installed in the Python environment that runs dbt (pip install tessera-dbt; check with `tessera --version`), or this run skipped it (--no-write-json, DBT_WRITE_JSON=false, or dbtRunner(manifest=...)).
+Tessera has no evaluation for this invocation ({{ evaluation_id }}), so it cannot tell whether a breaking contract change is about to ship.
+The tessera-dbt plugin evaluates contracts when dbt writes manifest.json. Either it is not installed in the Python environment that runs dbt (pip install tessera-dbt; check with `tessera --version`), or this run skipped it (--no-write-json, DBT_WRITE_JSON=false, or dbtRunner(manifest=...)). Where dbt has no Python plugins (dbt v2), run `tessera {{ flags.WHICH }}` instead: it evaluates, then runs dbt.
 To run without the gate on purpose, set --vars '{tessera_fail_open: true}'.
         {%- endset -%}
         {%- if fail_open -%}
@@ -38,6 +40,10 @@ To run without the gate on purpose, set --vars '{tessera_fail_open: true}'.
         {{ exceptions.raise_compiler_error(reason) }}
     {%- endif -%}
     {%- set selected = selected_resources | default([]) -%}
+    {%- set stale = tessera.verify_evaluation(summaries[0], selected) -%}
+    {%- if stale | length > 0 -%}
+        {{ exceptions.raise_compiler_error("Tessera refused this run: its evaluation (" ~ evaluation_id ~ ") does not cover the contracts being built, so it cannot vouch for them:\n  " ~ (stale | join('\n  ')) ~ "\nEvaluate again: run the command again (or `tessera " ~ flags.WHICH ~ "` where dbt has no Python plugins).") }}
+    {%- endif -%}
     {%- set blocking = [] -%}
     {%- for row in rows if row.row_kind != 'summary' -%}
         {%- if row.blocks_all in (true, 1, 'true') or row.asset_id in selected -%}

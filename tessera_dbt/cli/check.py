@@ -13,6 +13,7 @@ import json
 import os
 import re
 import sys
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -103,12 +104,8 @@ def run_check(options: DbtOptions, fmt: str = "text") -> dict[str, Any]:
     if not outcome.success:
         fail(outcome.error_line(), fmt)
     if not artifact.is_file():
-        fail(
-            "the Tessera plugin did not evaluate the project: install tessera-dbt in the "
-            "Python environment that runs dbt, list the tessera package in packages.yml "
-            "and run `dbt deps`",
-            fmt,
-        )
+        # No plugin (dbt v2, or not installed here): the same evaluation on manifest.json.
+        return _check_manifest(options, fmt)
     report: dict[str, Any] = json.loads(artifact.read_text(encoding="utf-8"))
     expected = getattr(getattr(outcome.result, "metadata", None), "invocation_id", None)
     if expected and report.get("invocation_id") not in (None, expected):
@@ -116,6 +113,32 @@ def run_check(options: DbtOptions, fmt: str = "text") -> dict[str, Any]:
     if report.get("error"):
         fail(one_line(str(report["error"])), fmt)
     return report
+
+
+def _check_manifest(options: DbtOptions, fmt: str) -> dict[str, Any]:
+    from tessera_dbt.cli.gated import evaluate  # gated imports this module
+
+    try:
+        report, _manifest = evaluate(
+            options, "parse", str(uuid.uuid4()), check_only=True, parse=False, log=_quiet
+        )
+    except Exception as exc:  # dbt failed, or the registry cannot be read
+        fail(one_line(str(exc)), fmt)
+    if report is None or not isinstance(report.get("decisions"), list):
+        fail(
+            "Tessera did not evaluate the project: list the tessera package in packages.yml "
+            "and run `dbt deps`"
+            + (f" ({report['error']})" if report and report.get("error") else ""),
+            fmt,
+        )
+    if report.get("error"):
+        fail(one_line(str(report["error"])), fmt)
+    return report
+
+
+def _quiet(level: str, message: str) -> None:
+    if level == "warn":
+        click.echo(f"Warning: {message}", err=True)
 
 
 # -- rendering ----------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The one place the ``tessera`` CLI invokes dbt: ``dbtRunner`` in this process.
+"""The one place the ``tessera`` CLI invokes dbt: ``dbtRunner`` in this process, else ``dbt``.
 
 Every CLI command that touches a project runs a real dbt command through :func:`invoke`
 (``parse`` for ``tessera check``, ``run-operation tessera.<name> --args <json>`` for the
@@ -8,7 +8,10 @@ lines, warnings and errors. dbt's own console output is switched off (``--log-le
 none``): the CLI decides what people see. ``logs/dbt.log`` is written as usual.
 
 Running dbt in-process pays for importing dbt once; a second invocation in the same process
-costs well under a second on a small project, where a subprocess costs several.
+costs well under a second on a small project, where a subprocess costs several. Where dbt's
+Python API is not importable (dbt v2 has none), or ``TESSERA_DBT_SUBPROCESS=1``, the same
+invocation runs the ``dbt`` executable with ``--log-format json`` and reads the same events
+from its output.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
+import subprocess
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -26,6 +31,7 @@ from typing import Any
 # Events worth keeping besides every info/warn/error one.
 _PRINT = "PrintEvent"
 _JINJA_INFO = "JinjaLogInfo"
+SUBPROCESS_ENV = "TESSERA_DBT_SUBPROCESS"
 # Lines of a dbt error message that only frame the real message.
 _FRAME = re.compile(
     r"^(Encountered an error.*|.*\b(Error|Exception)( in [^:]*)?:?|> .*|"
@@ -45,10 +51,12 @@ class DbtOptions:
     profiles_dir: str | None = None
     target: str | None = None
     vars: str | None = None
+    # Further dbt flags passed through as given (``--profile x``, ``--target-path t``).
+    extra: tuple[str, ...] = ()
 
     def flags(self) -> list[str]:
         """The options as dbt command-line flags."""
-        out: list[str] = []
+        out: list[str] = list(self.extra)
         for flag, value in (
             ("--project-dir", self.project_dir),
             ("--profiles-dir", self.profiles_dir),
@@ -182,6 +190,8 @@ def invoke(
     With ``on_print``, what macros print is handed to it as it arrives instead of being
     kept (a run-operation streaming a large table never has it all in memory).
     """
+    if use_subprocess():
+        return _invoke_subprocess(args, options, env)
     from dbt.cli.main import dbtRunner
 
     events: list[DbtEvent] = []
@@ -204,6 +214,62 @@ def invoke(
         finally:
             release_duckdb()
     return DbtOutcome(list(args), bool(res.success), events, res.exception, res.result)
+
+
+def use_subprocess() -> bool:
+    """Run ``dbt`` as a subprocess: dbt's Python API is missing, or the user asked for it."""
+    if os.environ.get(SUBPROCESS_ENV, "").lower() in {"1", "true", "yes"}:
+        return True
+    try:
+        import dbt.cli.main  # noqa: F401
+    except ImportError:
+        return True
+    return False
+
+
+def dbt_executable() -> str:
+    """The ``dbt`` next to this Python (the same venv), else the first on the PATH."""
+    here = Path(sys.executable).parent / "dbt"
+    if here.exists():
+        return str(here)
+    found = shutil.which("dbt")
+    if found is None:
+        raise DbtError("dbt is not installed: no `dbt` executable on the PATH")
+    return found
+
+
+def _event(line: str) -> DbtEvent | None:
+    """One line of ``--log-format json`` output as an event (None for other lines)."""
+    line = line.strip()
+    if not line.startswith("{"):
+        return None
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError:
+        return None
+    info = data.get("info") if isinstance(data, dict) else None
+    if not isinstance(info, dict):
+        return None
+    msg = info.get("msg")
+    body = data.get("data")
+    if info.get("name") == _PRINT and isinstance(body, dict) and isinstance(body.get("msg"), str):
+        msg = body["msg"]  # the printed text itself, without a timestamp
+    return DbtEvent(str(info.get("name")), str(info.get("level")), str(msg or ""))
+
+
+def _invoke_subprocess(
+    args: Sequence[str], options: DbtOptions | None, env: Mapping[str, str] | None
+) -> DbtOutcome:
+    argv = [dbt_executable(), *args, *(options or DbtOptions()).flags(), "--log-format", "json"]
+    proc = subprocess.run(
+        argv, env={**os.environ, **(env or {})}, capture_output=True, text=True, check=False
+    )
+    events = [e for e in map(_event, proc.stdout.splitlines()) if e is not None]
+    events = [e for e in events if e.level != "debug" or e.name == _PRINT]
+    exception = None
+    if proc.returncode != 0 and not any(e.level == "error" for e in events):
+        exception = DbtError(proc.stderr.strip() or f"dbt exited {proc.returncode}")
+    return DbtOutcome(list(args), proc.returncode == 0, events, exception, None)
 
 
 def release_duckdb() -> None:

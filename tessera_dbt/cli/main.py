@@ -23,6 +23,7 @@ from tessera_dbt.cli.contract import contract_group
 from tessera_dbt.cli.dbt_runner import DbtError
 from tessera_dbt.cli.demo import demo_command
 from tessera_dbt.cli.diff import diff_command
+from tessera_dbt.cli.gated import GATED_COMMANDS
 from tessera_dbt.cli.misc import init_command, package_path_command
 from tessera_dbt.cli.proposal import proposal_group
 from tessera_dbt.cli.team import team_group
@@ -101,6 +102,7 @@ for command in (
     import_command,
     notify_command,
     package_path_command,
+    *GATED_COMMANDS,
 ):
     cli.add_command(command)
 

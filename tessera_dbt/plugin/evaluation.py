@@ -9,7 +9,7 @@ the on-run-start hook reads, and audit events.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -22,6 +22,7 @@ from tessera_dbt.core.consumers import (
     render_owed,
 )
 from tessera_dbt.core.extract import ContractError, Project, extract_project
+from tessera_dbt.core.fingerprint import contract_fingerprints
 from tessera_dbt.core.gate import (
     GATED_COMMANDS,
     Answer,
@@ -83,6 +84,14 @@ class Evaluator:
     operation_args: Mapping[str, Any] = field(default_factory=dict)
     # The run-operation macro being run (set by run()).
     operation: str | None = None
+    # Without a live Manifest (`tessera build` on manifest.json): the manifest.json dict,
+    # and the invocation id the evaluation is recorded under.
+    projection: Mapping[str, Any] | None = None
+    invocation: str | None = None
+    # --vars of the command (the plugin reads dbt's flags instead).
+    vars: Mapping[str, Any] | None = None
+    # Where log lines go outside dbt (level "info" or "warn", message); default: dbt's log.
+    log: Callable[[str, str], None] | None = None
 
     @property
     def gated(self) -> bool:
@@ -106,12 +115,13 @@ class Evaluator:
             # parse, ls, compile, test, show: never gated, and run constantly (IDEs parse on
             # every save), so they stay as fast as without Tessera. `tessera check` sets
             # TESSERA_CHECK_ONLY to evaluate without building.
-            dbt_compat.log_info(
+            self._emit(
+                "info",
                 "Tessera: contracts are evaluated by build, run, seed, snapshot, retry and "
-                "clone; run `tessera check` to see the gate's verdicts without building."
+                "clone; run `tessera check` to see the gate's verdicts without building.",
             )
             return None
-        invocation_id = dbt_compat.invocation_id(self.manifest)
+        invocation_id = self.invocation or dbt_compat.invocation_id(self.manifest)
         registry = self.registry or Registry.from_manifest(self.manifest)
         try:
             with registry.session():
@@ -130,9 +140,11 @@ class Evaluator:
             # Read-only (parse, ls, compile, test, tessera check): never create the registry;
             # before the first build it does not exist and every asset is simply new.
             fresh = _registry_missing(registry)
+        if self.projection is None:
+            self.projection = dbt_compat.manifest_projection(self.manifest)
         try:
             project = extract_project(
-                dbt_compat.manifest_projection(self.manifest),
+                self.projection,
                 default_owner=self.config.get("tessera_default_owner"),
                 default_compatibility=str(
                     self.config.get("tessera_default_compatibility") or "backward"
@@ -141,14 +153,14 @@ class Evaluator:
         except ContractError as exc:
             if self.gated:
                 raise TesseraGateError(str(exc)) from None
-            dbt_compat.log_warning(f"Tessera: {exc}")
+            self._emit("warn", f"Tessera: {exc}")
             return {"invocation_id": invocation_id, "command": self.command, "error": str(exc)}
         state = RegistryState() if fresh else registry.load_state(statuses=ALL_STATUSES)
         # Registrations the project implies (exposures, refs) count from the build that
         # first sees them: the gate reads them before they are synced.
         derived = derive_registrations(
             project,
-            model_code(self.manifest),
+            model_code(self.manifest if self.manifest is not None else self.projection),
             team=self.config.get("tessera_team"),
             registry_assets={a: r.owner_team for a, r in state.assets.items() if not r.deleted_at},
         )
@@ -276,6 +288,14 @@ class Evaluator:
         rows = [r for r in check_rows(result, details) if r["verdict"] != "unchanged"]
         registry.write_checks(invocation_id, rows, self._summary(result))
 
+    def _emit(self, level: str, message: str) -> None:
+        if self.log is not None:
+            self.log(level, message)
+        elif level == "warn":
+            dbt_compat.log_warning(message)
+        else:
+            dbt_compat.log_info(message)
+
     def _summary(self, result: GateResult) -> dict[str, Any]:
         return {
             "verdict": "blocked" if result.blocked else "passed",
@@ -283,6 +303,8 @@ class Evaluator:
             "assets": len(result.decisions),
             "verdicts": _verdict_counts(result),
             "blocked": [d.asset_id for d in result.blocked],
+            # What on-run-start checks the models it is about to run against.
+            "fingerprints": contract_fingerprints(self.projection or {}),
         }
 
     # -- failures, logs, report ----------------------------------------------------------
@@ -295,18 +317,19 @@ class Evaluator:
             "create and read the schema in tessera_schema (see docs/gate.md). "
             "To run without the gate, set --vars '{tessera_fail_open: true}'."
         )
-        fail_open = bool(self.config.get("tessera_fail_open")) or _cli_fail_open()
+        fail_open = bool(self.config.get("tessera_fail_open")) or _cli_fail_open(self.vars)
         if self.gated and not fail_open and not self.check_only:
             raise TesseraGateError(message) from exc
-        dbt_compat.log_warning(message)
+        self._emit("warn", message)
         return {"invocation_id": invocation_id, "command": self.command, "error": message}
 
     def _log(self, project: Project, result: GateResult, fresh: bool = False) -> None:
         counts = _verdict_counts(result)
         summary = ", ".join(f"{n} {v}" for v, n in sorted(counts.items())) or "no assets"
-        dbt_compat.log_info(
+        self._emit(
+            "info",
             f"Tessera: checked {len(project.assets)} contracted model(s): {summary}"
-            + (" (the registry does not exist yet: the first build creates it)" if fresh else "")
+            + (" (the registry does not exist yet: the first build creates it)" if fresh else ""),
         )
         for d in retired_versions(result):
             dbt_compat.log_info(
@@ -314,7 +337,7 @@ class Evaluator:
                 f"(last contract {d.base_version}); its consumers follow the model's latest version"
             )
         if result.blocked and not self.gated and self.operation not in EVALUATING_OPERATIONS:
-            dbt_compat.log_warning(render_block_message(result.decisions))
+            self._emit("warn", render_block_message(result.decisions))
 
     def _diff_details(
         self, project: Project, state: RegistryState, result: GateResult
@@ -386,8 +409,8 @@ def _registry_missing(registry: Registry) -> bool:
     return "tessera_contracts" in missing
 
 
-def _cli_fail_open() -> bool:
-    value = dbt_compat.cli_vars().get("tessera_fail_open")
+def _cli_fail_open(given: Mapping[str, Any] | None = None) -> bool:
+    value = (dbt_compat.cli_vars() if given is None else given).get("tessera_fail_open")
     if isinstance(value, str):
         return value.strip().lower() in {"true", "1", "yes", "on"}
     return bool(value)

@@ -26,6 +26,9 @@ from tessera_dbt.plugin.evaluation import Evaluator, TesseraGateError
 CHECK_ARTIFACT = "tessera_check.json"
 # `tessera check` sets this: evaluate, write the artifact, write nothing to the registry.
 CHECK_ONLY_ENV = "TESSERA_CHECK_ONLY"
+# `tessera build|run|…` sets this after evaluating manifest.json itself: the hooks read that
+# evaluation (and verify its fingerprints), so the plugin has nothing left to do.
+EVALUATED_ENV = "TESSERA_INVOCATION_ID"
 
 
 class TesseraPlugin(dbtPlugin):
@@ -39,6 +42,8 @@ class TesseraPlugin(dbtPlugin):
         """Run the gate's evaluation for this invocation (see the module docstring)."""
         if not dbt_compat.has_tessera_package(manifest):
             # Installed in the Python environment, but this project does not use Tessera.
+            return {}
+        if os.environ.get(EVALUATED_ENV):
             return {}
         command = dbt_compat.current_command() or ""
         check_only = os.environ.get(CHECK_ONLY_ENV, "").lower() in {"1", "true", "yes"}
