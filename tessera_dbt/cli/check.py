@@ -9,6 +9,7 @@ This command reads that report and prints it as text, JSON, a pull-request comme
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -94,8 +95,12 @@ def target_path(project: Path) -> Path:
 
 
 def run_check(options: DbtOptions, fmt: str = "text") -> dict[str, Any]:
-    """Run ``dbt parse`` in check-only mode and return the plugin's report."""
+    """Run ``dbt parse`` in check-only mode and return the plugin's report (without the
+    plugin: the same evaluation of manifest.json, read only)."""
     require_project(options, fmt)
+    if importlib.util.find_spec("dbt_tessera") is None:
+        # No plugin (dbt v2, or not installed here): the same evaluation on manifest.json.
+        return _check_manifest(options, fmt)
     project = options.project_path
     artifact = target_path(project) / ARTIFACT
     artifact.unlink(missing_ok=True)
@@ -104,7 +109,7 @@ def run_check(options: DbtOptions, fmt: str = "text") -> dict[str, Any]:
     if not outcome.success:
         fail(outcome.error_line(), fmt)
     if not artifact.is_file():
-        # No plugin (dbt v2, or not installed here): the same evaluation on manifest.json.
+        # The plugin did not run (dbt without Python plugins): evaluate manifest.json here.
         return _check_manifest(options, fmt)
     report: dict[str, Any] = json.loads(artifact.read_text(encoding="utf-8"))
     expected = getattr(getattr(outcome.result, "metadata", None), "invocation_id", None)
@@ -120,7 +125,7 @@ def _check_manifest(options: DbtOptions, fmt: str) -> dict[str, Any]:
 
     try:
         report, _manifest = evaluate(
-            options, "parse", str(uuid.uuid4()), check_only=True, parse=False, log=_quiet
+            options, "parse", str(uuid.uuid4()), check_only=True, log=_quiet
         )
     except Exception as exc:  # dbt failed, or the registry cannot be read
         fail(one_line(str(exc)), fmt)

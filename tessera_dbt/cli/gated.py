@@ -22,6 +22,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -129,27 +130,40 @@ class OperationRegistry(Registry):
         self.ensure_first = ensure
         self.queued: list[dict[str, Any]] = []
         self._inputs: dict[str, Any] | None = None
+        self.failure = "the registry was not read"
 
     @contextmanager
     def session(self) -> Iterator[Registry]:
         """Every run-operation is its own connection: nothing to hold."""
         yield self
 
+    def prefetch(self, env: Mapping[str, str] | None = None) -> None:
+        """Read everything the evaluation reads (one run-operation, which also writes
+        ``manifest.json``)."""
+        args = {"ensure": self.ensure_first, "statuses": list(ALL_STATUSES)}
+        outcome = invoke(
+            ["run-operation", "tessera.evaluation_inputs", "--args", json.dumps(args)],
+            DbtOptions(
+                self.options.project_dir,
+                self.options.profiles_dir,
+                self.options.target,
+                self.options.vars,
+                (*self.options.extra, "--write-json"),
+            ),
+            env=env,
+        )
+        document = outcome.json_document() if outcome.success else None
+        if isinstance(document, dict):
+            self._inputs = document
+        elif outcome.success:
+            self.failure = "tessera.evaluation_inputs printed nothing (run `dbt deps`)"
+        else:
+            self.failure = outcome.error_line()
+
     def _read(self) -> dict[str, Any]:
         if self._inputs is None:
-            args = {"ensure": self.ensure_first, "statuses": list(ALL_STATUSES)}
-            outcome = invoke(
-                ["run-operation", "tessera.evaluation_inputs", "--args", json.dumps(args)],
-                self.options,
-            )
-            document = outcome.json_document() if outcome.success else None
-            if not isinstance(document, dict):
-                raise RegistryError(
-                    f"tessera.evaluation_inputs failed: {outcome.error_line()}"
-                    if not outcome.success
-                    else "tessera.evaluation_inputs printed nothing (run `dbt deps`)"
-                )
-            self._inputs = document
+            # The evaluator reports it as an unreachable registry (or fails open).
+            raise RegistryError(f"tessera.evaluation_inputs failed: {self.failure}")
         return self._inputs
 
     def call(self, macro: str, **kwargs: Any) -> Any:
@@ -186,8 +200,11 @@ class OperationRegistry(Registry):
         return count
 
 
-def read_manifest(options: DbtOptions) -> dict[str, Any]:
-    """``manifest.json`` of the project, as the parse just wrote it."""
+def read_manifest(
+    options: DbtOptions, newer_than: float = 0.0, failure: str = ""
+) -> dict[str, Any]:
+    """``manifest.json`` of the project, as dbt just wrote it (else DbtError: ``failure``,
+    what dbt said, is why it did not)."""
     configured = None
     extra = list(options.extra)
     if "--target-path" in extra:
@@ -196,6 +213,8 @@ def read_manifest(options: DbtOptions) -> dict[str, Any]:
     if not folder.is_absolute():
         folder = options.project_path / folder if configured else folder
     path = folder / "manifest.json"
+    if not path.is_file() or path.stat().st_mtime < newer_than - 1:
+        raise DbtError(failure or f"dbt did not write {path}")
     try:
         manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
@@ -209,21 +228,23 @@ def evaluate(
     invocation_id: str,
     *,
     check_only: bool = False,
-    parse: bool = True,
     log: Callable[[str, str], None] | None = None,
 ) -> tuple[dict[str, Any] | None, dict[str, Any]]:
-    """Parse, evaluate ``manifest.json`` and (unless check-only) record the verdicts.
+    """Parse and read the registry, evaluate ``manifest.json``, record the verdicts.
 
-    Returns the evaluation's report and the manifest. Raises DbtError when dbt fails and
-    TesseraGateError when the gate cannot run (for example an unreachable registry).
+    ``check_only``: read only (``tessera check``): nothing is created or recorded.
+
+    Returns the evaluation's report and the manifest. Raises DbtError when dbt fails (the
+    project does not parse) and TesseraGateError when the gate cannot run (an unreachable
+    registry, unless tessera_fail_open).
     """
-    # The id in the environment tells an installed plugin the evaluation is done here.
-    if parse:
-        outcome = invoke(["parse"], options, env={INVOCATION_ENV: invocation_id})
-        if not outcome.success:
-            raise DbtError(outcome.error_line())
-    manifest = read_manifest(options)
     registry = OperationRegistry(options, ensure=not check_only)
+    # The run-operation that reads the registry also parses the project and writes
+    # manifest.json: one dbt invocation for both. The id in the environment tells an
+    # installed plugin that the evaluation is done here.
+    started = time.time()
+    registry.prefetch(env={INVOCATION_ENV: invocation_id})
+    manifest = read_manifest(options, newer_than=started, failure=registry.failure)
     evaluator = Evaluator(
         None,
         command,
