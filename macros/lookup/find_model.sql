@@ -48,8 +48,7 @@
 {#- The asset a model node describes (dict as find_model returns), or none when the node is
     not an asset (no enforced contract and no meta.tessera.asset: true). -#}
 {% macro _asset_of(node) %}
-    {%- set meta = node.config.get('meta') or node.get('meta') or {} -%}
-    {%- set spec = meta.get('tessera') -%}
+    {%- set spec = tessera.node_meta(node, 'tessera').value -%}
     {%- set contract = node.config.get('contract') or {} -%}
     {#- The same rule as tessera_dbt.core.extract: an enforced contract or meta.tessera.asset. -#}
     {%- if not contract.get('enforced') and not (spec is mapping and spec.get('asset') is sameas true) -%}

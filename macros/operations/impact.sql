@@ -43,8 +43,8 @@
         {%- for child in (children.get(item.uid) or []) | sort if child not in seen -%}
             {%- do seen.append(child) -%}
             {%- set node = everything[child] -%}
-            {%- set meta = (node.config.get('meta') if node.config is defined and node.config else none) or node.get('meta') or {} -%}
-            {%- set spec = meta.get('tessera') if meta.get('tessera') is mapping else {} -%}
+            {%- set spec = tessera.node_meta(node, 'tessera').value -%}
+            {%- set spec = spec if spec is mapping else {} -%}
             {%- if node.resource_type == 'exposure' -%}
                 {%- set team = spec.get('team') or (node.owner.name if node.owner else none) or (node.owner.email if node.owner else none) -%}
             {%- elif node.resource_type == 'model' -%}
