@@ -296,11 +296,17 @@ def _gated_command(name: str) -> click.Command:
     )
     @click.argument("dbt_args", nargs=-1, type=click.UNPROCESSED)
     def command(dbt_args: tuple[str, ...]) -> None:
+        if "--help" in dbt_args or "-h" in dbt_args:
+            ctx = click.get_current_context()
+            click.echo(ctx.get_help())
+            click.echo(f"\ndbt's own arguments: dbt {name} --help")
+            sys.exit(0)
         sys.exit(run_gated(name, dbt_args))
 
     command.help = (
-        f"Evaluate the contracts (as the plugin does), then run `dbt {name} [dbt args]` "
-        "under the same invocation id. For dbt without Python plugins (dbt v2)."
+        f"Evaluate the contracts (as the plugin does), then run `dbt {name} [DBT_ARGS]` "
+        "under the same invocation id. For dbt without Python plugins (dbt v2); every "
+        "argument goes to dbt. Exit code: dbt's (2 when the evaluation cannot run)."
     )
     return command
 
