@@ -11,7 +11,7 @@
         {%- endfor -%}
         {%- set calls = fromjson(chunks | join('')) if chunks else [] -%}
     {%- endif -%}
-    {%- set allowed = ['ensure_teams', 'upsert_assets', 'supersede_proposals', 'sync_derived_registrations', 'open_proposals', 'record_events', 'write_checks'] -%}
+    {%- set allowed = ['ensure_teams', 'upsert_assets', 'continue_assets', 'supersede_proposals', 'expire_proposals', 'sync_derived_registrations', 'open_proposals', 'record_events', 'write_checks'] -%}
     {%- for call in calls -%}
         {%- if call.macro not in allowed -%}
             {%- do tessera.refuse('record_evaluation', 'calls', call.macro, 'is not one of the evaluation writes', allowed | join(', ')) -%}
@@ -21,7 +21,9 @@
         {%- set kw = call.kwargs or {} -%}
         {%- if call.macro == 'ensure_teams' -%}{%- do tessera.ensure_teams(**kw) -%}
         {%- elif call.macro == 'upsert_assets' -%}{%- do tessera.upsert_assets(**kw) -%}
+        {%- elif call.macro == 'continue_assets' -%}{%- do tessera.continue_assets(**kw) -%}
         {%- elif call.macro == 'supersede_proposals' -%}{%- do tessera.supersede_proposals(**kw) -%}
+        {%- elif call.macro == 'expire_proposals' -%}{%- do tessera.expire_proposals(**kw) -%}
         {%- elif call.macro == 'sync_derived_registrations' -%}{%- do tessera.sync_derived_registrations(**kw) -%}
         {%- elif call.macro == 'open_proposals' -%}{%- do tessera.open_proposals(**kw) -%}
         {%- elif call.macro == 'record_events' -%}{%- do tessera.record_events(**kw) -%}

@@ -55,7 +55,9 @@ _READS = ("get_config", "ensure_registry", "_registry_plan", "load_state")
 _WRITES: dict[str, Any] = {
     "ensure_teams": [],
     "upsert_assets": {},
+    "continue_assets": None,
     "supersede_proposals": [],
+    "expire_proposals": None,
     "sync_derived_registrations": None,
     "open_proposals": [],
     "record_events": None,
