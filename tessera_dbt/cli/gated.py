@@ -202,19 +202,33 @@ class OperationRegistry(Registry):
         return count
 
 
+def _target_folder(options: DbtOptions) -> Path:
+    extra = list(options.extra)
+    if "--target-path" in extra:
+        configured = Path(extra[extra.index("--target-path") + 1])
+        return configured if configured.is_absolute() else options.project_path / configured
+    return target_path(options.project_path)
+
+
+@contextmanager
+def _keep_run_results(options: DbtOptions) -> Iterator[None]:
+    """Restore ``run_results.json`` after the evaluation's run-operations (which rewrite
+    it): ``dbt retry`` reads the previous command's results from there."""
+    path = _target_folder(options) / "run_results.json"
+    saved = path.read_bytes() if path.is_file() else None
+    try:
+        yield
+    finally:
+        if saved is not None:
+            path.write_bytes(saved)
+
+
 def read_manifest(
     options: DbtOptions, newer_than: float = 0.0, failure: str = ""
 ) -> dict[str, Any]:
     """``manifest.json`` of the project, as dbt just wrote it (else DbtError: ``failure``,
     what dbt said, is why it did not)."""
-    configured = None
-    extra = list(options.extra)
-    if "--target-path" in extra:
-        configured = extra[extra.index("--target-path") + 1]
-    folder = Path(configured) if configured else target_path(options.project_path)
-    if not folder.is_absolute():
-        folder = options.project_path / folder if configured else folder
-    path = folder / "manifest.json"
+    path = _target_folder(options) / "manifest.json"
     if not path.is_file() or path.stat().st_mtime < newer_than - 1:
         raise DbtError(failure or f"dbt did not write {path}")
     try:
@@ -244,21 +258,22 @@ def evaluate(
     # The run-operation that reads the registry also parses the project and writes
     # manifest.json: one dbt invocation for both. The id in the environment tells an
     # installed plugin that the evaluation is done here.
-    started = time.time()
-    registry.prefetch(env={INVOCATION_ENV: invocation_id})
-    manifest = read_manifest(options, newer_than=started, failure=registry.failure)
-    evaluator = Evaluator(
-        None,
-        command,
-        check_only=check_only,
-        registry=registry,
-        projection=manifest,
-        invocation=invocation_id,
-        vars=parse_vars(options.vars),
-        log=log,
-    )
-    report = evaluator.run()
-    registry.flush()
+    with _keep_run_results(options):
+        started = time.time()
+        registry.prefetch(env={INVOCATION_ENV: invocation_id})
+        manifest = read_manifest(options, newer_than=started, failure=registry.failure)
+        evaluator = Evaluator(
+            None,
+            command,
+            check_only=check_only,
+            registry=registry,
+            projection=manifest,
+            invocation=invocation_id,
+            vars=parse_vars(options.vars),
+            log=log,
+        )
+        report = evaluator.run()
+        registry.flush()
     return report, manifest
 
 
