@@ -256,5 +256,8 @@ def test_sweep_of_arbitrary_json_schemas() -> None:
         back = diff_documents(b, a)
         assert evaluate(there, "backward").breaking == evaluate(back, "forward").breaking
         assert evaluate(there, "full").breaking == evaluate(back, "full").breaking
+        # each change seen from the other side has the inverse effect
+        inverted = Counter(INVERSE_EFFECT.get(c.effect, c.effect) for c in there)
+        assert inverted == Counter(c.effect for c in back)
         assert diff_documents(a, copy.deepcopy(a)) == []
         assert diff_documents(a, b) == there
