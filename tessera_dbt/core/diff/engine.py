@@ -289,6 +289,7 @@ class Differ:
     # ---------------------------------------------------------------- schema
 
     def root(self) -> None:
+        """The whole document: columns (or the root schema), column order, model facts."""
         old, new = self.old_root, self.new_root
         old_view, new_view = self.root_view(old), self.root_view(new)
         if (
@@ -1074,6 +1075,7 @@ class Differ:
     def bound(
         self, key: str, a: Any, b: Any, lower: bool, path: str, label: str, column: str | None
     ) -> None:
+        """A lower or upper bound (``lower``: a bigger value tightens) added, removed, moved."""
         na, nb = number(a), number(b)
         sub = f"{path}/{key}"
         if a is None:
@@ -1107,6 +1109,7 @@ class Differ:
             )
 
     def multiple_of(self, a: Any, b: Any, path: str, label: str, column: str | None) -> None:
+        """``multipleOf``: a multiple of the old step tightens, a divisor of it relaxes."""
         sub = f"{path}/multipleOf"
         na, nb = number(a), number(b)
         if na is None and nb is not None:
@@ -1151,6 +1154,7 @@ class Differ:
             )
 
     def enum(self, a: Any, b: Any, sub: str, label: str, column: str | None) -> None:
+        """Accepted values (``enum``, or ``const`` as one value) added, removed, imposed, lifted."""
         if not isinstance(a, list) and isinstance(b, list):
             self.emit(
                 "enum_added",
@@ -1197,6 +1201,7 @@ class Differ:
             )
 
     def pattern(self, a: Any, b: Any, path: str, label: str, column: str | None) -> None:
+        """``pattern`` added (narrows), removed (widens) or changed (incompatible)."""
         sub = f"{path}/pattern"
         if a is None:
             self.emit(
@@ -1222,6 +1227,7 @@ class Differ:
             )
 
     def default(self, a: Any, b: Any, path: str, label: str, column: str | None) -> None:
+        """``default`` added, removed or changed."""
         sub = f"{path}/default"
         if a is MISSING:
             self.emit("default_added", sub, f"{label} gained default {fmt(b)}", column, None, b)
@@ -1240,6 +1246,7 @@ class Differ:
     def additional(
         self, a: Any, b: Any, path: str, label: str, column: str | None, depth: int
     ) -> None:
+        """``additionalProperties``: ordered false < a schema < absent/true."""
         sub = f"{path}/additionalProperties"
         # false: nothing undeclared; a schema: in between; absent or true: anything goes
         rank_a, rank_b = _openness(a), _openness(b)
@@ -1268,6 +1275,7 @@ class Differ:
             )
 
     def column_order(self, old: dict[str, Any], new: dict[str, Any]) -> None:
+        """``x-tessera-column-order``: the order of the columns both sides have."""
         a, b = old.get("x-tessera-column-order"), new.get("x-tessera-column-order")
         if a == b or not isinstance(a, list) or not isinstance(b, list):
             return
@@ -1291,6 +1299,7 @@ class Differ:
             )
 
     def model_facts(self, old: dict[str, Any], new: dict[str, Any]) -> None:
+        """dbt contract enforcement and materialization (dbt-core's own breaking checks)."""
         a, b = old.get("x-dbt-contract-enforced"), new.get("x-dbt-contract-enforced")
         if bool(a) != bool(b):
             if a:
@@ -1327,6 +1336,7 @@ class Differ:
 
     @staticmethod
     def has_constraints(schema: dict[str, Any], guarantees: dict[str, Any] | None) -> bool:
+        """Whether the contract declares constraints that a materialization enforces."""
         if guarantees is None:
             # bare schema: not-null columns are the only constraints it can express
             return bool(schema.get("required"))
