@@ -25,9 +25,14 @@
     {%- if tessera.get_config_var('tessera_fail_open') and not tessera.registry_schema_exists() -%}
         {{ return('') }}  {#- unreachable and failing open: there is nothing to publish -#}
     {%- endif -%}
-    {{ log("Tessera: publishing contracts for the " ~ (succeeded | length) ~ " model(s) that built", info=true) }}
     {%- set published = tessera.publish_contracts(tessera.evaluation_id(), succeeded) -%}
-    {%- for item in published if item.published -%}
+    {%- set new = published | selectattr('published') | list -%}
+    {#- Counts the contracts published, not the models that built (package views included):
+        nothing published, nothing said. -#}
+    {%- if new | length > 0 -%}
+        {{ log("Tessera: published " ~ (new | length) ~ " contract version(s) of the contracted models that built", info=true) }}
+    {%- endif -%}
+    {%- for item in new -%}
         {{ log("Tessera: published " ~ item.asset_id ~ " " ~ item.version ~ (" (proposal " ~ item.proposal_id ~ ")" if item.proposal_id else ""), info=true) }}
     {%- endfor -%}
     {{ return('') }}

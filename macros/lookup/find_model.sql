@@ -30,19 +30,36 @@
     {%- endif -%}
     {%- if candidates | length == 0 -%}
         {%- if registry_fallback -%}
-            {%- set rows = tessera.run_select('select asset_id, model_name, project_name, model_version, owner_team from ' ~ tessera.registry_relation('tessera_assets') ~ ' where asset_id = ' ~ tessera.quote_literal(value) ~ ' or model_name = ' ~ tessera.quote_literal(value)) -%}
-            {%- if rows | length == 1 -%}
-                {{ return({'asset_id': rows[0].asset_id, 'name': rows[0].model_name, 'package_name': rows[0].project_name,
-                           'version': rows[0].model_version, 'owner': rows[0].owner_team, 'compatibility': none, 'columns': [], 'in_project': false}) }}
-            {%- endif -%}
+            {%- set known = tessera._registry_asset(value) -%}
+            {%- if known is not none -%}{{ return(known) }}{%- endif -%}
         {%- endif -%}
-        {%- do tessera.refuse(op, argument, value, 'is not a model of this project', 'a model name, package.name or unique_id of a contracted model') -%}
+        {%- do tessera.refuse(op, argument, value, 'is not a model of this project', 'a model name, package.name or unique_id of a contracted model, or an asset the registry knows (unique_id or project.model)') -%}
     {%- endif -%}
     {%- set found = tessera._asset_of(candidates[0]) -%}
+    {%- if found is none and registry_fallback -%}
+        {#- A node of another project (dbt-loom, a cross-project ref) carries no contract here:
+            the registry knows it as an asset of its own project. -#}
+        {%- set found = tessera._registry_asset(candidates[0].unique_id) -%}
+    {%- endif -%}
     {%- if found is none -%}
         {%- do tessera.refuse(op, argument, value, 'is not a Tessera asset', 'a model with an enforced contract or meta.tessera.asset: true') -%}
     {%- endif -%}
     {{ return(found) }}
+{% endmacro %}
+
+{#- An asset the registry knows (live), by unique_id, project.model or model name (one match),
+    as find_model returns it (in_project false), else none. -#}
+{% macro _registry_asset(value) %}
+    {%- set q = tessera.quote_literal -%}
+    {%- set rows = tessera.run_select('select asset_id, model_name, project_name, model_version, owner_team from ' ~ tessera.registry_relation('tessera_assets')
+        ~ ' where deleted_at is null and (asset_id = ' ~ q(value) ~ ' or model_name = ' ~ q(value) ~ ' or ' ~ dbt.concat(['project_name', "'.'", 'model_name']) ~ ' = ' ~ q(value) ~ ')') -%}
+    {%- if rows | length != 1 -%}
+        {#- A versioned model: its latest version. -#}
+        {%- set rows = rows | selectattr('model_version', 'none') | list if rows | length > 1 and rows | selectattr('model_version', 'none') | list | length == 1 else rows -%}
+    {%- endif -%}
+    {%- if rows | length != 1 -%}{{ return(none) }}{%- endif -%}
+    {{ return({'asset_id': rows[0].asset_id, 'name': rows[0].model_name, 'package_name': rows[0].project_name,
+               'version': rows[0].model_version, 'owner': rows[0].owner_team, 'compatibility': none, 'columns': [], 'in_project': false}) }}
 {% endmacro %}
 
 {#- The asset a model node describes (dict as find_model returns), or none when the node is

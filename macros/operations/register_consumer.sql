@@ -16,7 +16,9 @@
     {%- set version = tessera.arg_string(op, 'version', version, required=false) -%}
     {%- if version is not none and version.startswith('v') -%}{%- set version = version[1:] -%}{%- endif -%}
     {%- if not execute -%}{{ return('') }}{%- endif -%}
-    {%- set asset = tessera.find_model(op, 'model', model) -%}
+    {%- do tessera.ensure_registry() -%}
+    {#- From a consumer project, an upstream asset the registry knows works too. -#}
+    {%- set asset = tessera.find_model(op, 'model', model, registry_fallback=true) -%}
     {%- set model_version = none -%}
     {%- if version is not none -%}
         {%- if asset.version is none -%}

@@ -25,6 +25,10 @@ def _columns(values: tuple[str, ...]) -> list[str] | None:
     "columns then need the team's answer).",
 )
 @click.option("--pinned-major", type=click.IntRange(min=1), help="Pin a major version.")
+@click.option(
+    "--model-version",
+    help="On a versioned model: pin this dbt version (default: follow its latest_version).",
+)
 @click.option("--note", help="Why the team depends on the model.")
 @dbt_options
 @format_option("text", "json")
@@ -33,18 +37,24 @@ def register_command(
     team: str,
     columns: tuple[str, ...],
     pinned_major: int | None,
+    model_version: str | None,
     note: str | None,
     fmt: str,
     **kw: Any,
 ) -> None:
-    """Register TEAM as a consumer of MODEL (tessera.register_consumer)."""
-    args = {
+    """Register TEAM as a consumer of MODEL (tessera.register_consumer).
+
+    MODEL may be an upstream asset the registry knows (unique_id or project.model).
+    """
+    args: dict[str, Any] = {
         "model": model,
         "team": team,
         "columns": _columns(columns),
         "pinned_major": pinned_major,
         "note": note,
     }
+    if model_version is not None:
+        args["version"] = model_version
     act("register_consumer", args, options_from(kw), fmt)
 
 

@@ -492,6 +492,41 @@ def _decide_removed(
     return gated
 
 
+def stale_registrations(result: GateResult, registry: RegistryView) -> list[str]:
+    """Warnings for registrations that list columns a shipping change removes.
+
+    The change ships (approved, forced, expired, auto-approved), but the registration still
+    names the column: the team's next answers would be judged on columns that no longer
+    exist. One line per (asset, team), naming the columns and how to update them.
+    """
+    out: list[str] = []
+    for d in result.decisions:
+        if not d.allowed or d.blocks_all:
+            continue
+        removed = {
+            str(c["column"])
+            for c in d.changes
+            if c.get("kind") == "column_removed" and c.get("column")
+        }
+        if not removed:
+            continue
+        for reg in registry.registrations.get(d.asset_id, ()):
+            gone = sorted(removed.intersection(reg.columns or ()))
+            if not gone:
+                continue
+            fix = (
+                f"tessera register {d.name} --team {reg.team} --columns ..."
+                if reg.source == "manual"
+                else "the exposure or model that implies it stops reading them"
+            )
+            out.append(
+                f"Tessera: team {reg.team}'s {reg.source} registration on {d.name} lists "
+                f"column(s) {', '.join(gone)}, which {d.next_version or 'this change'} removes; "
+                f"update it ({fix})"
+            )
+    return out
+
+
 def is_past(deadline: str | None, today: str | None) -> bool:
     """Whether an ISO ``deadline`` is before ``today`` (the deadline day itself still counts)."""
     return bool(deadline and today and deadline[:10] < today[:10])

@@ -38,6 +38,7 @@ from tessera_dbt.core.gate import (
     decision_diff,
     diff_report,
     render_block_message,
+    stale_registrations,
 )
 from tessera_dbt.core.versions import (
     KnownAsset,
@@ -172,9 +173,10 @@ class Evaluator:
         )
         known = known_assets(state)
         succession = successions(project, known)
+        view = with_model_versions(registry_view(state), project, known, succession)
         result = decide(
             assets_for_gate(project),
-            with_model_versions(registry_view(state), project, known, succession),
+            view,
             removed={
                 k: v for k, v in removed_assets(project, state).items() if k not in succession
             },
@@ -192,6 +194,9 @@ class Evaluator:
         elif records_checks:
             registry.write_checks(invocation_id, check_rows(result, details), self._summary(result))
         self._log(project, result, fresh)
+        if self.operation is None:
+            for line in stale_registrations(result, view):
+                dbt_compat.log_warning(line)
         if owed and self.operation is None:
             dbt_compat.log_warning(render_owed(owed))
         report = self._report(invocation_id, result)

@@ -176,3 +176,12 @@ def test_consumer_build_lists_what_it_owes_and_select_star_is_protected(
     assert f"tessera proposal acknowledge {pid} --team analytics" in owes.output, owes
     checked = analytics.tessera("check", expect=None)
     assert f"proposal {pid} on model.shop.orders" in checked.output, checked
+
+    # From the consumer's own project, upstream assets the registry knows are addressable.
+    analytics.run_operation("create_team", {"name": "bi"})
+    registered = analytics.tessera("register", "shop.orders", "--team", "bi", "--columns", "amount")
+    assert "model.shop.orders" in registered.output and "columns amount" in registered.output
+    history = analytics.tessera("contract", "history", "model.shop.orders")
+    assert "1.0.0" in history.output, history
+    shown = analytics.tessera("asset", "show", "shop.orders")
+    assert "bi" in shown.output, shown

@@ -8,7 +8,15 @@ from typing import Any
 import pytest
 
 from tessera_dbt.core.consumers import DerivedRegistration, owed_answers, render_owed
-from tessera_dbt.core.gate import Answer, Registration, star_affected
+from tessera_dbt.core.gate import (
+    Answer,
+    Decision,
+    GateResult,
+    Registration,
+    RegistryView,
+    stale_registrations,
+    star_affected,
+)
 from tessera_dbt.core.lineage import selects_star
 
 
@@ -86,3 +94,22 @@ def test_a_consumer_project_owes_answers_to_open_proposals_on_what_it_reads() ->
     assert "changed columns it reads: status" in text
     assert owed_answers(derived, proposals, {"marketing"}) == []
     assert render_owed([]) == ""
+
+
+def test_a_shipping_removal_warns_about_registrations_that_still_list_the_column() -> None:
+    d = Decision("model.shop.orders", "orders", "approved", "fp", next_version="2.0.0")
+    d.changes = [{"kind": "column_removed", "column": "status", "breaking": True}]
+    view = RegistryView(
+        registrations={
+            "model.shop.orders": [
+                Registration("growth", columns=("status", "id")),
+                Registration("finance", "exposure"),
+                Registration("bi", columns=("id",)),
+            ]
+        }
+    )
+    [line] = stale_registrations(GateResult(decisions=[d]), view)
+    assert "team growth's manual registration on orders lists column(s) status" in line
+    assert "2.0.0" in line and "tessera register orders --team growth" in line
+    d.verdict = "blocked"
+    assert stale_registrations(GateResult(decisions=[d]), view) == []
