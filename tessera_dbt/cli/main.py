@@ -26,6 +26,7 @@ from tessera_dbt.cli.diff import diff_command
 from tessera_dbt.cli.gated import GATED_COMMANDS
 from tessera_dbt.cli.misc import init_command, package_path_command
 from tessera_dbt.cli.proposal import proposal_group
+from tessera_dbt.cli.report import report_command
 from tessera_dbt.cli.team import team_group
 from tessera_dbt.cli.transfer import export_command, import_command
 
@@ -100,6 +101,7 @@ for command in (
     init_command,
     export_command,
     import_command,
+    report_command,
     notify_command,
     package_path_command,
     *GATED_COMMANDS,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -37,6 +38,9 @@ from tessera_dbt.core.transfer import (
 #: Rows per page read from the registry, and per batch written to it.
 PAGE_SIZE = 2000
 BATCH_ROWS = 2000
+#: dbt writes what macros print, and (at debug level) its arguments, to logs/dbt.log: the
+#: whole registry on every export. Keep only warnings and errors there.
+QUIET_FILE_LOG = ("--log-level-file", "warn")
 
 
 @dataclass
@@ -76,8 +80,12 @@ def stream_registry(
         "tessera.export_registry",
         "--args",
         json.dumps({"page_size": page_size}),
+        *QUIET_FILE_LOG,
     ]
-    outcome = invoke(args, options, on_print=on_print)
+    # dbt writes every print to its log file whatever the level: the pages go to a
+    # throwaway log folder, not into logs/dbt.log.
+    with tempfile.TemporaryDirectory(prefix="tessera-export-logs-") as logs:
+        outcome = invoke([*args, "--log-path", logs], options, on_print=on_print)
     if problems:
         raise problems[0]
     if not outcome.success:
@@ -114,7 +122,7 @@ def read_tables(
 
 
 @contextmanager
-def _output(path: str | None) -> Iterator[IO[str]]:
+def output_stream(path: str | None) -> Iterator[IO[str]]:
     """The output file (written to a temporary name, renamed when complete), or stdout."""
     if path is None or path == "-":
         yield sys.stdout
@@ -134,7 +142,7 @@ def export_json(
     options: DbtOptions, output: str | None, page_size: int = PAGE_SIZE
 ) -> dict[str, int]:
     """Write the registry as an export document; return the rows written per table."""
-    with _output(output) as out:
+    with output_stream(output) as out:
         writer = ExportWriter(out)
         stream = stream_registry(
             options,
@@ -161,11 +169,28 @@ def export_json(
     type=click.Path(dir_okay=False, allow_dash=True),
     help="Write to this file (default: standard output).",
 )
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "odcs"]),
+    default="json",
+    show_default=True,
+    help="json: the whole registry (docs/export.md); odcs: ODCS v3.1 YAML, one document "
+    "per asset's latest contract (docs/odcs.md).",
+)
+@click.option("--model", help="With --format odcs: only this model (name or unique id).")
 @dbt_options
-def export_command(output: str | None, **kw: Any) -> None:
-    """Write the whole registry as one versioned JSON document (docs/export.md)."""
+def export_command(output: str | None, fmt: str, model: str | None, **kw: Any) -> None:
+    """Write the whole registry as one versioned JSON document, or its contracts as ODCS."""
     options = options_from(kw)
     require_project(options)
+    if model is not None and fmt != "odcs":
+        fail("--model is allowed only with --format odcs (a json export is the whole registry)")
+    if fmt == "odcs":
+        from tessera_dbt.cli.odcs import export_odcs
+
+        export_odcs(options, output, model)
+        return
     started = time.perf_counter()
     counts = export_json(options, output)
     if output not in (None, "-"):
@@ -178,9 +203,10 @@ def export_command(output: str | None, **kw: Any) -> None:
 
 # -- import ----------------------------------------------------------------------------------
 def _target_state(
-    options: DbtOptions,
+    options: DbtOptions, merge: bool
 ) -> tuple[RegistryStream, dict[str, dict[str, str]], dict[str, int]]:
-    """The target's tables, {table: {row key: digest}} and its rows that make it non-empty."""
+    """The target's tables, {table: {row key: digest}} (for a merge) and the number of rows
+    per table that make it non-empty."""
     existing: dict[str, dict[str, str]] = {}
     occupied: dict[str, int] = {}
     specs: dict[str, TableSpec] = {}
@@ -194,7 +220,8 @@ def _target_state(
         spec = specs[name]
         keys = existing[name]
         for row in rows:
-            keys[spec.row_key(row)] = row_digest(row)
+            if merge:
+                keys[spec.row_key(row)] = row_digest(row)
             if not is_bookkeeping(spec, row):
                 occupied[name] = occupied.get(name, 0) + 1
 
@@ -221,7 +248,13 @@ def _batches(
 
 
 def _run_import(arguments: Mapping[str, Any], options: DbtOptions) -> None:
-    args = ["run-operation", "tessera.import_registry", "--args", yaml_safe_json(dict(arguments))]
+    args = [
+        "run-operation",
+        "tessera.import_registry",
+        "--args",
+        yaml_safe_json(dict(arguments)),
+        *QUIET_FILE_LOG,
+    ]
     outcome = invoke(args, options)
     if not outcome.success:
         raise DbtError(outcome.error_line())
@@ -230,7 +263,7 @@ def _run_import(arguments: Mapping[str, Any], options: DbtOptions) -> None:
 def import_file(path: Path, options: DbtOptions, merge: bool) -> dict[str, Any]:
     """Import a file into the registry; return what was written (or raise)."""
     file = open_export(path)
-    stream, existing, occupied = _target_state(options)
+    stream, existing, occupied = _target_state(options, merge)
     importer = Importer(file, stream.tables, existing if merge else None)
     if occupied and not merge:
         where = f"{stream.source.get('database')}.{stream.source.get('schema')}"

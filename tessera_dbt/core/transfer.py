@@ -78,9 +78,10 @@ class TableSpec:
         return self.types[self.columns.index(column)]
 
     def row_key(self, row: Sequence[Any]) -> str:
-        """What identifies a row (its unique key; the whole row for keyless tables)."""
+        """What identifies a row: its unique key; for keyless tables the whole row, as a
+        digest (a merge keeps one short string per registry row, never the rows)."""
         if not self.key:
-            return canonical_row(row)
+            return "#" + row_digest(row)
         return canonical_row([row[self.columns.index(c)] for c in self.key])
 
 
@@ -507,13 +508,15 @@ class Importer:
             index[table] = n + 1
             normal = self.normalise(table, n, row)
             key = self.specs[table].row_key(normal)
-            keys = seen.setdefault(table, set())
-            if key in keys and self.specs[table].key:
-                raise ExportFileError(
-                    f"{self.file.path}: tables.{table}.rows[{n}] repeats the key {key} of an "
-                    "earlier row"
-                )
-            keys.add(key)
+            if self.specs[table].key:
+                # Keyed tables are small (teams, assets, contracts …); the audit log is not.
+                keys = seen.setdefault(table, set())
+                if key in keys:
+                    raise ExportFileError(
+                        f"{self.file.path}: tables.{table}.rows[{n}] repeats the key {key} of "
+                        "an earlier row"
+                    )
+                keys.add(key)
             verdict = self.decide(table, normal)
             if verdict == "conflict":
                 plan.conflict_count += 1
