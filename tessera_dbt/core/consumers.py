@@ -27,7 +27,8 @@ the gate decides, so the build that first sees an exposure already counts it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+import hashlib
+from collections.abc import Callable, Collection, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -38,6 +39,7 @@ __all__ = [
     "DerivedRegistration",
     "derive_registrations",
     "inferred_columns",
+    "lineage_key",
     "merge_registrations",
     "model_code",
     "project_of",
@@ -194,6 +196,7 @@ def derive_registrations(
     *,
     team: str | None = None,
     registry_assets: Mapping[str, str | None] | None = None,
+    lineage_cache: MutableMapping[str, list[str] | None] | None = None,
 ) -> list[DerivedRegistration]:
     """Every registration this project implies, sorted by (asset, team, source).
 
@@ -201,7 +204,9 @@ def derive_registrations(
     ``compiled_code``). ``team`` is the var ``tessera_team``: the team this project consumes
     other projects' assets as. ``registry_assets`` maps asset ids the registry knows (not
     deleted) to their owner team: a cross-project node is only registered on when the
-    registry knows it (None: no cross-project registrations).
+    registry knows it (None: no cross-project registrations). ``lineage_cache`` maps
+    :func:`lineage_key` to inferred columns (None: all); it is read and filled, so that an
+    unchanged model's SQL is parsed once, not on every build.
     """
     this = project.project_name
     code = code or {}
@@ -251,7 +256,7 @@ def derive_registrations(
             if not who or who == owner:
                 continue
             sql = code.get(model.unique_id) or model.compiled_code
-            cols = inferred_columns(project, model, uid, declared, sql) if sql else None
+            cols = _cached_columns(project, model, uid, declared, sql, lineage_cache)
             add(uid, who, "ref", cols, model.unique_id)
             if reads_star_into_contract(project, model, uid, sql):
                 stars.setdefault((uid, who, "ref"), set()).add(model.unique_id)
@@ -268,6 +273,42 @@ def derive_registrations(
         for (asset_id, who, source), (columns, refs) in acc.items()
     ]
     return sorted(out, key=lambda r: (r.asset_id, r.team, r.source))
+
+
+def lineage_key(project: Project, asset_id: str, asset_columns: Sequence[str], code: str) -> str:
+    """What :func:`inferred_columns` depends on, hashed: the SQL, the asset, its relation
+    and declared columns (and whether it is its model's latest version), and the dialect."""
+    asset = project.assets.get(asset_id)
+    parts = (
+        project.adapter_type or "",
+        asset_id,
+        (asset.relation_name or "") if asset is not None else "",
+        str(asset.is_latest_version) if asset is not None else "",
+        "\x1f".join(asset_columns),
+        code,
+    )
+    return hashlib.sha256("\x1e".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _cached_columns(
+    project: Project,
+    model: ModelInfo,
+    asset_id: str,
+    declared: Sequence[str],
+    sql: str | None,
+    cache: MutableMapping[str, list[str] | None] | None,
+) -> tuple[str, ...] | None:
+    if not sql:
+        return None
+    if cache is None:
+        return inferred_columns(project, model, asset_id, declared, sql)
+    key = lineage_key(project, asset_id, declared, sql)
+    if key in cache:
+        hit = cache[key]
+        return tuple(hit) if hit is not None else None
+    found = inferred_columns(project, model, asset_id, declared, sql)
+    cache[key] = list(found) if found is not None else None
+    return found
 
 
 # -- the registry state the gate reads ----------------------------------------------------

@@ -8,9 +8,12 @@ the on-run-start hook reads, and audit events.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
+import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 from tessera_dbt.core.consumers import (
@@ -93,6 +96,8 @@ class Evaluator:
     vars: Mapping[str, Any] | None = None
     # Where log lines go outside dbt (level "info" or "warn", message); default: dbt's log.
     log: Callable[[str, str], None] | None = None
+    # Whether the derived registrations differ from the registry's (set by _run()).
+    _sync_needed: bool = True
 
     @property
     def gated(self) -> bool:
@@ -133,14 +138,18 @@ class Evaluator:
             return self._unreachable(exc, invocation_id)
 
     def _run(self, registry: Registry, invocation_id: str, records_checks: bool) -> dict[str, Any]:
-        self.config = dict(registry.call("get_config") or {})
-        fresh = False
-        if records_checks:
-            registry.ensure()
-        else:
-            # Read-only (parse, ls, compile, test, tessera check): never create the registry;
-            # before the first build it does not exist and every asset is simply new.
-            fresh = _registry_missing(registry)
+        # One call reads everything: the configuration, the registry made ready (only when
+        # this evaluation records: read-only ones such as `tessera check` never create it;
+        # before the first build it does not exist and every asset is simply new) and state.
+        try:
+            read = registry.evaluation_state(writes=records_checks, statuses=ALL_STATUSES)
+        except RegistryError:
+            # The configuration needs no registry table: it still says whether to fail open.
+            with contextlib.suppress(RegistryError):
+                self.config = dict(registry.call("get_config") or {})
+            raise
+        self.config = read.config
+        fresh = read.missing
         if self.projection is None:
             self.projection = dbt_compat.manifest_projection(self.manifest)
         try:
@@ -156,21 +165,25 @@ class Evaluator:
                 raise TesseraGateError(str(exc)) from None
             self._emit("warn", f"Tessera: {exc}")
             return {"invocation_id": invocation_id, "command": self.command, "error": str(exc)}
-        state = RegistryState() if fresh else registry.load_state(statuses=ALL_STATUSES)
+        state = read.state
         # Registrations the project implies (exposures, refs) count from the build that
         # first sees them: the gate reads them before they are synced.
+        cache = _LineageCache.load(dbt_compat.target_path(self.manifest))
         derived = derive_registrations(
             project,
             model_code(self.manifest if self.manifest is not None else self.projection),
             team=self.config.get("tessera_team"),
             registry_assets={a: r.owner_team for a, r in state.assets.items() if not r.deleted_at},
+            lineage_cache=cache,
         )
-        state = replace(
-            state,
-            registrations=merge_registrations(
-                state.registrations, derived, project.project_name, _stored_registration
-            ),
+        cache.save()
+        merged = merge_registrations(
+            state.registrations, derived, project.project_name, _stored_registration
         )
+        # Nothing to sync when the project implies what the registry already holds: the
+        # everyday build then writes nothing but its summary row.
+        self._sync_needed = _registration_keys(merged) != _registration_keys(state.registrations)
+        state = replace(state, registrations=merged)
         known = known_assets(state)
         succession = successions(project, known)
         view = with_model_versions(registry_view(state), project, known, succession)
@@ -201,6 +214,7 @@ class Evaluator:
             dbt_compat.log_warning(render_owed(owed))
         report = self._report(invocation_id, result)
         report["owed"] = [o.as_dict() for o in owed]
+        report["registry_calls"] = list(registry.calls)
         return report
 
     # -- writing -------------------------------------------------------------------------
@@ -234,7 +248,7 @@ class Evaluator:
             registry.supersede_proposals(result.superseded, reason="the producer changed it")
         if result.expired:
             registry.call("expire_proposals", ids=sorted(set(result.expired)))
-        if project.project_name:
+        if project.project_name and self._sync_needed:
             registry.call(
                 "sync_derived_registrations",
                 project_name=project.project_name,
@@ -391,6 +405,72 @@ class Evaluator:
         }
 
 
+class _LineageCache(dict[str, "list[str] | None"]):
+    """Columns inferred from consumers' SQL, kept in ``target/`` between invocations.
+
+    Keys are :func:`~tessera_dbt.core.consumers.lineage_key` hashes, so a changed model,
+    asset or dialect simply misses. Only the entries used by this invocation are written
+    back, which keeps the file as small as the project. A missing or unreadable file is an
+    empty cache: it only costs time.
+    """
+
+    FILE = "tessera_lineage_cache.json"
+
+    def __init__(self, path: Path | None, entries: Mapping[str, list[str] | None]) -> None:
+        super().__init__(entries)
+        self.path = path
+        self.loaded = dict(entries)
+        self.used: set[str] = set()
+
+    @classmethod
+    def load(cls, target: str | None) -> _LineageCache:
+        path = Path(target) / cls.FILE if target else None
+        entries: dict[str, list[str] | None] = {}
+        if path is not None and path.is_file():
+            try:
+                raw = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                raw = {}
+            if isinstance(raw, dict):
+                entries = {
+                    str(k): [str(c) for c in v] if isinstance(v, list) else None
+                    for k, v in raw.items()
+                    if v is None or isinstance(v, list)
+                }
+        return cls(path, entries)
+
+    def __contains__(self, key: object) -> bool:
+        if isinstance(key, str):
+            self.used.add(key)
+        return super().__contains__(key)
+
+    def __setitem__(self, key: str, value: list[str] | None) -> None:
+        self.used.add(key)
+        super().__setitem__(key, value)
+
+    def save(self) -> None:
+        """Write the used entries back, when they differ from what was read."""
+        keep = {k: self[k] for k in sorted(self.used) if dict.__contains__(self, k)}
+        if self.path is None or keep == self.loaded:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.write_text(json.dumps(keep, sort_keys=True), encoding="utf-8")
+        except OSError:
+            pass  # a read-only target folder: the next build infers again
+
+
+def _registration_keys(
+    registrations: Mapping[str, Sequence[StoredRegistration]],
+) -> set[tuple[Any, ...]]:
+    """What the derived-registration sync compares, for every active registration."""
+    return {
+        (asset_id, r.team, r.source, r.columns, r.source_ref or None, r.pinned_major)
+        for asset_id, regs in registrations.items()
+        for r in regs
+    }
+
+
 def _stored_registration(d: DerivedRegistration) -> StoredRegistration:
     return StoredRegistration(
         d.asset_id, d.team, d.source, d.columns, source_ref=d.source_ref, star_refs=d.star_refs
@@ -402,16 +482,6 @@ def _verdict_counts(result: GateResult) -> dict[str, int]:
     for d in result.decisions:
         counts[d.verdict] = counts.get(d.verdict, 0) + 1
     return dict(sorted(counts.items()))
-
-
-def _registry_missing(registry: Registry) -> bool:
-    """Whether the registry's tables do not exist yet (one catalog query, no writes)."""
-    try:
-        plan = registry.call("_registry_plan")
-    except RegistryError:
-        return False  # let load_state report the real problem
-    missing = {str(t.get("name")) for t in plan.get("tables") or []}
-    return "tessera_contracts" in missing
 
 
 def _cli_fail_open(given: Mapping[str, Any] | None = None) -> bool:

@@ -455,6 +455,16 @@ def _table(raw: Any) -> tuple[list[str], list[list[Any]]]:
     return columns, [list(r) for r in raw["rows"]]
 
 
+@dataclass(frozen=True)
+class EvaluationRead:
+    """What ``tessera.evaluation_state`` returns: config, whether the registry is missing
+    (a read-only evaluation before the first build), and the state (empty when missing)."""
+
+    config: dict[str, Any]
+    missing: bool
+    state: RegistryState
+
+
 def parse_state(raw: Mapping[str, Any]) -> RegistryState:
     """Build a :class:`RegistryState` from the dict the ``load_state`` macro returns."""
     teams: dict[str, Team] = {}
@@ -617,6 +627,9 @@ class Registry:
         self.manifest = manifest
         self.connection_name = connection_name
         self._depth = 0
+        # Macros called, in order: each is a round trip from Python (about 10 ms before any
+        # SQL); the evaluation reports them so that a test can hold the steady state to two.
+        self.calls: list[str] = []
 
     @classmethod
     def from_manifest(cls, manifest: Any) -> Registry:
@@ -654,6 +667,7 @@ class Registry:
 
     def call(self, macro: str, **kwargs: Any) -> Any:
         """Run ``tessera.<macro>(**kwargs)`` and return its ``return(...)`` value."""
+        self.calls.append(macro)
         with self.session():
             try:
                 result = self.adapter.execute_macro(
@@ -687,6 +701,19 @@ class Registry:
         ids = None if asset_ids is None else sorted(set(asset_ids))
         raw = self.call("load_state", asset_ids=ids, statuses=list(statuses))
         return parse_state(raw)
+
+    def evaluation_state(
+        self, writes: bool, statuses: Sequence[str] = ACTIVE_STATUSES
+    ) -> EvaluationRead:
+        """What an evaluation reads, in one call (``tessera.evaluation_state``)."""
+        raw = self.call("evaluation_state", writes=writes, statuses=list(statuses))
+        missing = bool(raw.get("missing"))
+        state = raw.get("state")
+        return EvaluationRead(
+            config=dict(raw.get("config") or {}),
+            missing=missing,
+            state=RegistryState() if missing or not state else parse_state(state),
+        )
 
     # -- writes (one macro call, one transaction each) -------------------------------------
     def ensure_teams(

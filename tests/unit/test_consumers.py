@@ -8,6 +8,7 @@ from typing import Any
 from tessera_dbt.core.consumers import (
     DerivedRegistration,
     derive_registrations,
+    lineage_key,
     merge_registrations,
     model_code,
     project_of,
@@ -290,3 +291,31 @@ def test_versioned_refs_point_to_their_version() -> None:
         ("model.shop.rev.v1", ("status",)),
         ("model.shop.rev.v2", ("n",)),
     ]
+
+
+def test_lineage_cache_is_filled_then_read_and_misses_on_changed_sql() -> None:
+    sql = "select order_id, amount from {{ ref('orders') }}"
+    mkt = _model(
+        "model.shop.mkt_order_values",
+        group="marketing",
+        depends_on=("model.shop.orders",),
+        raw_code=sql,
+    )
+    project = _project(ORDERS, mkt)
+    code = model_code({"nodes": {n["unique_id"]: n for n in (ORDERS, mkt)}})
+    cache: dict[str, list[str] | None] = {}
+    fresh = derive_registrations(project, code, lineage_cache=cache)
+    assert fresh[0].columns == ("amount", "order_id")
+    assert list(cache.values()) == [["amount", "order_id"]]
+    # A cached answer is used as it is (here planted, to prove the cache is read) ...
+    (key,) = cache
+    cache[key] = ["order_id"]
+    assert derive_registrations(project, code, lineage_cache=cache)[0].columns == ("order_id",)
+    # ... and changed SQL is a different key: inferred again.
+    changed = {**code, "model.shop.mkt_order_values": sql.replace("amount", "status")}
+    again = derive_registrations(project, changed, lineage_cache=cache)
+    assert again[0].columns == ("order_id", "status")
+    assert len(cache) == 2
+    assert lineage_key(project, "model.shop.orders", ("a",), sql) != lineage_key(
+        project, "model.shop.orders", ("b",), sql
+    )
