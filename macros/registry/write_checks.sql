@@ -32,7 +32,7 @@
         'delete from ' ~ relation ~ ' where invocation_id = ' ~ tessera.quote_literal(invocation_id),
         'delete from ' ~ relation ~ ' where checked_at < ' ~ tessera.quote_literal(cutoff),
     ] -%}
-    {%- do statements.extend(tessera.insert_rows('tessera_checks', out)) -%}
+    {%- do statements.extend(tessera.insert_payload('tessera_checks', out)) -%}
     {%- do tessera.run_writes(statements, lock=false) -%}
     {{ return(rows | length) }}
 {% endmacro %}
