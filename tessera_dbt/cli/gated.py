@@ -51,7 +51,7 @@ _CONTEXT_FLAGS = {
     "--target-path": None,
 }
 # What the evaluation reads, and the writes it queues for one run-operation.
-_READS = ("get_config", "ensure_registry", "_registry_plan", "load_state")
+_READS = ("get_config", "evaluation_state", "ensure_registry", "load_state")
 _WRITES: dict[str, Any] = {
     "ensure_teams": [],
     "upsert_assets": {},
@@ -175,12 +175,12 @@ class OperationRegistry(Registry):
             if macro == "get_config":
                 return inputs.get("config") or {}
             if macro == "ensure_registry":
-                return inputs.get("ensure") or {}
-            if macro == "_registry_plan":
-                return inputs.get("plan") or {}
-            if inputs.get("state") is None:
-                raise RegistryError("tessera.load_state: the registry does not exist yet")
-            return inputs["state"]
+                return inputs.get("ensured") or {}
+            if macro == "load_state":
+                if inputs.get("missing") or inputs.get("state") is None:
+                    raise RegistryError("tessera.load_state: the registry does not exist yet")
+                return inputs["state"]
+            return inputs  # evaluation_state: {config, ensured, missing, state}
         if macro in _WRITES:
             self.queued.append({"macro": macro, "kwargs": kwargs})
             return _WRITES[macro]
