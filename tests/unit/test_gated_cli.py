@@ -4,6 +4,8 @@ evaluation makes, and the record macro accepts exactly the writes it queues."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -66,3 +68,18 @@ def test_queued_writes_keep_their_order_and_unknown_calls_are_refused() -> None:
         registry.call("publish_contracts", invocation_id="x")
     with pytest.raises(gated.RegistryError, match="evaluation_inputs failed"):
         registry.call("get_config")
+
+
+def test_the_cli_imports_without_dbt() -> None:
+    """dbt v2 has no dbt Python package: the CLI, and its evaluation path, import without
+    dbt, dbt_common or agate, and then run dbt as a subprocess."""
+    code = (
+        "import sys\n"
+        "for m in ('dbt', 'dbt_common', 'agate'): sys.modules[m] = None\n"
+        "from tessera_dbt.cli.main import cli\n"
+        "from tessera_dbt.cli import gated\n"
+        "from tessera_dbt.cli.dbt_runner import use_subprocess\n"
+        "assert use_subprocess()\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
