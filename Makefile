@@ -41,15 +41,20 @@ integration: $(STAMP)
 # Two workers (one per core); each test file stays on one worker so the dbt projects it
 # shares between its tests are built once.
 PYTEST_WORKERS ?= 2
+PYTEST_DIST    ?= loadfile
 
 test: lint typecheck suite
 
 # The tests alone (the second CI leg runs only these: lint and types do not depend on dbt).
 # pytest exits 5 when it collected nothing: for CI that is a broken suite, never a pass.
+# The last line gives the wall time and the CPU time (user, system) of the test run.
 suite: $(STAMP)
-	@$(BIN)/pytest tests -q -n $(PYTEST_WORKERS) --dist loadfile; rc=$$?; \
+	@start=$$(date +%s); \
+	$(BIN)/pytest tests -q -n $(PYTEST_WORKERS) --dist $(PYTEST_DIST); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests (exit 5): failing" >&2; fi; \
-	exit $$rc
+	cpu=$$(mktemp); times > "$$cpu"; \
+	echo "make $@: $$(( $$(date +%s) - start )) s wall; CPU user/system: $$(tail -n 1 "$$cpu")"; \
+	rm -f "$$cpu"; exit $$rc
 
 # The CI matrix: the suite on every tested dbt minor, one after the other.
 test-all:

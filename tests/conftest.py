@@ -1,9 +1,15 @@
-"""Shared fixtures: the PostgreSQL server (session) and real dbt projects per adapter."""
+"""Shared fixtures: the PostgreSQL server (session) and real dbt projects per adapter.
+
+``new_project`` makes a project for one test; ``module_project`` one for a whole module (a
+scenario whose numbered steps are separate tests). A module marked ``steps`` runs its tests
+as the consecutive steps of one scenario: once a step fails, the later steps of the same
+scenario (same module, same parameters) are skipped, naming the step that failed.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -41,17 +47,90 @@ def adapter(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
-@pytest.fixture
-def new_project(tmp_path: Path, request: pytest.FixtureRequest) -> Callable[..., DbtProject]:
-    """Factory: ``new_project(adapter, template="shop")`` -> a deps-installed dbt project."""
+@pytest.fixture(scope="module", params=ADAPTERS)
+def module_adapter(request: pytest.FixtureRequest) -> str:
+    """Like ``adapter``, for module-scoped fixtures: the module's tests run on DuckDB, then
+    on PostgreSQL."""
+    return str(request.param)
 
+
+def _project_factory(base: Path, request: pytest.FixtureRequest) -> Callable[..., DbtProject]:
     def factory(adapter: str, template: str = "shop", deps: bool = True) -> DbtProject:
         server = request.getfixturevalue("pg") if adapter == "postgres" else None
-        root = tmp_path / f"{adapter}-{template}"
+        name = f"{adapter}-{template.replace('/', '-')}"
+        root = base / name
         n = 0
         while root.exists():
             n += 1
-            root = tmp_path / f"{adapter}-{template}-{n}"
+            root = base / f"{name}-{n}"
         return make_project(root, adapter, template, server, deps=deps)
 
     return factory
+
+
+@pytest.fixture
+def new_project(tmp_path: Path, request: pytest.FixtureRequest) -> Callable[..., DbtProject]:
+    """Factory: ``new_project(adapter, template="shop")`` -> a deps-installed dbt project."""
+    return _project_factory(tmp_path, request)
+
+
+@pytest.fixture(scope="module")
+def module_project(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Callable[..., DbtProject]:
+    """``new_project`` for module-scoped fixtures (the projects live as long as the module)."""
+    return _project_factory(tmp_path_factory.mktemp("module"), request)
+
+
+# -- consecutive steps ----------------------------------------------------------------------
+_FAILED_STEP = pytest.StashKey[dict[tuple[str, str], str]]()
+
+
+def _scenario_key(item: pytest.Item) -> tuple[str, str]:
+    callspec = getattr(item, "callspec", None)
+    return (item.nodeid.split("::", 1)[0], callspec.id if callspec is not None else "")
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Skip a step whose scenario already failed, saying which step failed."""
+    if item.get_closest_marker("steps") is None:
+        return
+    failed = item.session.stash.setdefault(_FAILED_STEP, {}).get(_scenario_key(item))
+    if failed is not None:
+        pytest.skip(f"not run: the earlier step {failed} failed, and this step builds on it")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Remember the first failing step of a scenario (its set-up or its body)."""
+    report = yield
+    if item.get_closest_marker("steps") is not None and report.failed:
+        name = item.name.split("[", 1)[0]
+        item.session.stash.setdefault(_FAILED_STEP, {}).setdefault(_scenario_key(item), name)
+    return report
+
+
+# -- distribution over pytest-xdist workers ---------------------------------------------------
+_ADAPTER_NAMES = {"duckdb", "postgres"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Group the tests for ``--dist loadgroup``: one group per file and adapter.
+
+    A file's tests share module-scoped projects per adapter, so each (file, adapter) is a
+    unit a worker runs alone; splitting a file by adapter lets its DuckDB and PostgreSQL
+    halves run on two workers at once (the whole-file units of ``loadfile`` leave one worker
+    idle at the end while the other finishes a long file). Without ``loadgroup`` the marks
+    change nothing.
+    """
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        values = set(callspec.params.values()) if callspec is not None else set()
+        adapters = {v for v in values if isinstance(v, str) and v in _ADAPTER_NAMES}
+        group = item.nodeid.split("::", 1)[0]
+        if len(adapters) == 1:
+            group += f"[{adapters.pop()}]"
+        item.add_marker(pytest.mark.xdist_group(name=group))

@@ -1,11 +1,24 @@
 """Test harness: a throwaway PostgreSQL server and real dbt projects on DuckDB or PostgreSQL.
 
-Nothing here is mocked: dbt runs in a subprocess (real plugin discovery, real exit codes),
-DuckDB is a real file, PostgreSQL a real server started from ``initdb``/``pg_ctl``.
+Nothing here is mocked: DuckDB is a real file, PostgreSQL a real server started from
+``initdb``/``pg_ctl``, and dbt is the real dbt with the real plugin.
+
+dbt runs **in this process** by default (``dbtRunner``, see :func:`run_dbt`): starting a
+``dbt`` process costs about two seconds of imports before it does anything, and the suite
+makes hundreds of dbt calls. In-process runs see what a ``dbt`` process would: the same
+exit code (dbt's CLI maps a failed result to 1 and an exception to 2), the same console
+text (dbt's own console logger, captured), the environment and working directory of the
+call, and the plugin (found by dbt's plugin scan of this virtualenv, as in a process).
+``subprocess=True`` runs the real executable instead; tests use it only where the process
+boundary is what they check: the exit code or output of the ``dbt``/``tessera``
+executables themselves, a wheel installed into another environment, builds running at the
+same time, a build killed mid-way.
 """
 
 from __future__ import annotations
 
+import atexit
+import io
 import json
 import os
 import shutil
@@ -14,9 +27,10 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import closing, contextmanager
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import closing, contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -129,7 +143,7 @@ class PostgresServer:
 
 @dataclass
 class DbtResult:
-    """What one dbt (or tessera) subprocess did."""
+    """What one dbt (or tessera) call did, in this process or in a subprocess."""
 
     args: list[str]
     returncode: int
@@ -144,6 +158,133 @@ class DbtResult:
         return f"$ {' '.join(self.args)} -> {self.returncode}\n{self.output[-6000:]}"
 
 
+# -- running dbt and the tessera CLI in this process -------------------------------------
+# Environment every call gets unless the test says otherwise.
+BASE_ENV = {"DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+
+
+@contextmanager
+def scoped_process(cwd: Path | None, env: Mapping[str, str | None] | None) -> Iterator[None]:
+    """Run the block as a fresh process would be started: in ``cwd`` with ``env`` added to
+    the environment (``None`` unsets a variable). Everything is restored afterwards, also
+    whatever the block itself changed in ``os.environ``.
+
+    dbt reads the environment when an invocation starts (flags, ``env_var()``), and the
+    plugin reads ``os.environ`` during it, so setting it around the call is enough.
+    """
+    saved_env = dict(os.environ)
+    saved_cwd = os.getcwd()
+    for key, value in (env or {}).items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        yield
+    finally:
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+
+
+def exit_code(success: bool, exception: BaseException | None) -> int:
+    """The exit code ``dbt`` would have ended with (dbt/cli/main.py, dbt/cli/exceptions.py).
+
+    The CLI runs the click command standalone: ``ResultExit`` (a failed result, no
+    exception) exits 1 (``ExitCodes.ModelError``); ``ExceptionExit`` (an exception while
+    running) and click's usage errors exit 2. ``dbtRunner`` turns the first into
+    ``success=False`` without an exception and the others into ``success=False`` with one.
+    """
+    if success:
+        return 0
+    return 1 if exception is None else 2
+
+
+def reset_process_state() -> None:
+    """Forget what an earlier invocation in this process left behind that a new ``dbt``
+    process would not have: deprecation warnings are shown once per process."""
+    from dbt import deprecations
+
+    deprecations.reset_deprecations()
+    deprecations.buffered_deprecations.clear()
+
+
+def release_process_state() -> None:
+    """After an invocation: close dbt-duckdb's process-wide database handle (it holds the
+    file's lock, which the test's own connection and other processes need) and detach dbt's
+    console logger from the captured stream."""
+    from dbt_common.events.event_manager_client import cleanup_event_logger
+
+    from tessera_dbt.cli.dbt_runner import release_duckdb
+
+    release_duckdb()
+    cleanup_event_logger()
+
+
+def run_dbt(
+    argv: Sequence[str],
+    cwd: Path | None = None,
+    env: Mapping[str, str | None] | None = None,
+    callbacks: Sequence[Any] = (),
+    manifest: Any = None,
+) -> tuple[DbtResult, Any]:
+    """``dbt <argv>`` in this process; returns the result and dbt's ``dbtRunnerResult``.
+
+    stdout is what the ``dbt`` executable prints: dbt's console logger writes into a
+    captured stream (``capture_stdout_logs``, the hook dbt's own tests use), with the same
+    timestamps, colours and ``print()`` lines; stray writes to ``sys.stdout``/``sys.stderr``
+    during the call are captured too. A usage error prints click's ``Error: ...`` line on
+    stderr, as the executable does (without the usage text).
+    """
+    from dbt.cli.main import dbtRunner
+    from dbt_common.events.functions import capture_stdout_logs, stop_capture_stdout_logs
+
+    out, err = io.StringIO(), io.StringIO()
+    reset_process_state()
+    with (
+        scoped_process(cwd, {**BASE_ENV, **(env or {})}),
+        redirect_stdout(out),
+        redirect_stderr(err),
+    ):
+        capture_stdout_logs(out)
+        try:
+            res = dbtRunner(manifest=manifest, callbacks=list(callbacks)).invoke(list(argv))
+        finally:
+            stop_capture_stdout_logs()
+            release_process_state()
+    exc = res.exception
+    if exc is not None and type(exc).__name__ == "DbtUsageException":
+        err.write(f"Error: {exc}\n")
+    code = exit_code(bool(res.success), exc)
+    return DbtResult(["dbt", *argv], code, out.getvalue(), err.getvalue()), res
+
+
+def run_tessera(
+    argv: Sequence[str],
+    cwd: Path | None = None,
+    env: Mapping[str, str | None] | None = None,
+) -> DbtResult:
+    """``tessera <argv>`` in this process, through the console script's own click group in
+    standalone mode (its one-line errors and ``sys.exit`` codes are the executable's)."""
+    from click.testing import CliRunner
+
+    from tessera_dbt.cli.main import cli
+
+    reset_process_state()
+    with scoped_process(cwd, {**BASE_ENV, **(env or {})}):
+        try:
+            res = CliRunner().invoke(cli, list(argv), prog_name="tessera")
+        finally:
+            release_process_state()
+    stderr = res.stderr
+    if res.exception is not None and not isinstance(res.exception, SystemExit):
+        # An uncaught exception: the executable would print the traceback and exit 1.
+        stderr += "".join(traceback.format_exception(res.exception))
+    return DbtResult(["tessera", *argv], res.exit_code, res.stdout, stderr)
+
+
 @dataclass
 class DbtProject:
     """A real dbt project in a temporary folder, wired to the Tessera package in this repo."""
@@ -156,23 +297,44 @@ class DbtProject:
     env: dict[str, str] = field(default_factory=dict)
 
     # -- running things ---------------------------------------------------------------
-    def _run(self, argv: list[str], expect: int | None, env: dict[str, str] | None) -> DbtResult:
-        full_env = {**os.environ, **self.env, **(env or {})}
-        full_env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-        full_env["DBT_PROFILES_DIR"] = str(self.profiles_dir)
+    def call_env(self, env: Mapping[str, str | None] | None = None) -> dict[str, str | None]:
+        """The environment a call in this project adds: the project's, the call's, and
+        ``DBT_PROFILES_DIR`` (always this project's profiles)."""
+        return {**BASE_ENV, **self.env, **(env or {}), "DBT_PROFILES_DIR": str(self.profiles_dir)}
+
+    def _subprocess(
+        self, argv: list[str], expect: int | None, env: Mapping[str, str | None] | None
+    ) -> DbtResult:
+        full_env = {**os.environ, **self.call_env(env)}
         proc = subprocess.run(
-            argv, cwd=self.dir, env=full_env, capture_output=True, text=True, timeout=600
+            argv,
+            cwd=self.dir,
+            env={k: v for k, v in full_env.items() if v is not None},
+            capture_output=True,
+            text=True,
+            timeout=600,
         )
-        res = DbtResult(argv, proc.returncode, proc.stdout, proc.stderr)
+        return self._check(DbtResult(argv, proc.returncode, proc.stdout, proc.stderr), expect)
+
+    @staticmethod
+    def _check(res: DbtResult, expect: int | None) -> DbtResult:
         if expect is not None:
-            assert proc.returncode == expect, str(res)
+            assert res.returncode == expect, str(res)
         return res
 
     def dbt(
-        self, *args: str, expect: int | None = 0, env: dict[str, str] | None = None
+        self,
+        *args: str,
+        expect: int | None = 0,
+        env: Mapping[str, str | None] | None = None,
+        subprocess: bool = False,
     ) -> DbtResult:
-        """Run ``dbt <args>`` in the project (subprocess, this virtualenv)."""
-        return self._run([str(VENV_BIN / "dbt"), *args], expect, env)
+        """Run ``dbt <args>`` in the project: in this process, or with ``subprocess=True``
+        as the ``dbt`` executable of this virtualenv (for tests of the process itself)."""
+        if subprocess:
+            return self._subprocess([str(VENV_BIN / "dbt"), *args], expect, env)
+        res, _ = run_dbt(args, self.dir, self.call_env(env))
+        return self._check(res, expect)
 
     def run_operation(
         self, name: str, args: dict[str, Any] | None = None, expect: int | None = 0, **kw: Any
@@ -184,10 +346,17 @@ class DbtProject:
         return self.dbt(*argv, expect=expect, **kw)
 
     def tessera(
-        self, *args: str, expect: int | None = 0, env: dict[str, str] | None = None
+        self,
+        *args: str,
+        expect: int | None = 0,
+        env: Mapping[str, str | None] | None = None,
+        subprocess: bool = False,
     ) -> DbtResult:
-        """Run the ``tessera`` console script in the project."""
-        return self._run([str(VENV_BIN / "tessera"), *args], expect, env)
+        """Run the ``tessera`` console script in the project: in this process, or with
+        ``subprocess=True`` as the executable of this virtualenv."""
+        if subprocess:
+            return self._subprocess([str(VENV_BIN / "tessera"), *args], expect, env)
+        return self._check(run_tessera(args, self.dir, self.call_env(env)), expect)
 
     # -- reading the warehouse directly (assertions only) -----------------------------
     def query(self, sql: str) -> list[tuple[Any, ...]]:
@@ -282,6 +451,43 @@ def write_profiles(
     )
 
 
+# template name -> a copy of it whose `dbt deps` ran (one per process; see make_project)
+_INSTALLED_TEMPLATES: dict[str, Path] = {}
+
+
+def _write_packages(project_dir: Path) -> None:
+    (project_dir / "packages.yml").write_text(
+        yaml.safe_dump({"packages": [{"local": str(REPO_ROOT)}]})
+    )
+
+
+def installed_template(template: str) -> Path:
+    """``tests/fixtures/<template>`` wired to this repo's package, after a real ``dbt deps``.
+
+    Built once per process and copied for every project: for a ``local:`` package dbt deps
+    writes ``package-lock.yml`` and a symlink ``dbt_packages/<name>`` to the package folder
+    (an absolute path), so a copy that keeps symlinks is what ``dbt deps`` would produce in
+    the copy, without paying for a dbt invocation per project.
+    """
+    cached = _INSTALLED_TEMPLATES.get(template)
+    if cached is not None:
+        return cached
+    root = Path(tempfile.mkdtemp(prefix=f"tessera-template-{template.replace('/', '-')}-"))
+    atexit.register(shutil.rmtree, root, True)
+    project_dir = root / "project"
+    shutil.copytree(FIXTURES / template, project_dir)
+    _write_packages(project_dir)
+    # deps needs no profile and no adapter; the profiles dir only has to exist.
+    res, _ = run_dbt(["deps"], project_dir, {"DBT_PROFILES_DIR": str(root)})
+    assert res.returncode == 0, str(res)
+    link = project_dir / "dbt_packages" / "tessera"
+    assert link.is_symlink() and link.resolve() == REPO_ROOT.resolve(), "dbt deps changed"
+    for generated in ("logs", "target"):
+        shutil.rmtree(project_dir / generated, ignore_errors=True)
+    _INSTALLED_TEMPLATES[template] = project_dir
+    return project_dir
+
+
 def make_project(
     root: Path,
     adapter: str,
@@ -292,20 +498,19 @@ def make_project(
     """Copy ``tests/fixtures/<template>`` into ``root`` and wire it to this repo's package.
 
     The template's ``packages.yml`` is rewritten to ``local: <repo root>``; its profile name
-    must be ``tessera_test``.
+    must be ``tessera_test``. With ``deps`` the copy comes from :func:`installed_template`
+    (the package installed as ``dbt deps`` installs it).
     """
     project_dir = root / "project"
-    shutil.copytree(FIXTURES / template, project_dir)
-    (project_dir / "packages.yml").write_text(
-        yaml.safe_dump({"packages": [{"local": str(REPO_ROOT)}]})
-    )
+    if deps:
+        shutil.copytree(installed_template(template), project_dir, symlinks=True)
+    else:
+        shutil.copytree(FIXTURES / template, project_dir)
+        _write_packages(project_dir)
     database = pg.create_database() if (adapter == "postgres" and pg) else None
     profiles_dir = root / "profiles"
     write_profiles(profiles_dir, project_dir, adapter, pg, database)
-    project = DbtProject(project_dir, adapter, profiles_dir, pg, database)
-    if deps:
-        project.dbt("deps")
-    return project
+    return DbtProject(project_dir, adapter, profiles_dir, pg, database)
 
 
 @contextmanager

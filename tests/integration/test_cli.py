@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from click.testing import CliRunner
 from tessera_dbt.cli.check import COMMENT_MARKER, render_github, render_markdown, render_text
 from tessera_dbt.cli.dbt_runner import DbtOptions, DbtOutcome, invoke, one_line
 from tessera_dbt.cli.main import cli
-from tests.harness import REPO_ROOT, DbtProject, write_profiles
+from tests.harness import REPO_ROOT, DbtProject, PostgresServer, write_profiles
 
 REGISTRY_TABLES = [
     "tessera_teams",
@@ -73,29 +74,46 @@ def write_orders(project_dir: Path, columns: list[str]) -> None:
     (project_dir / "models" / "_orders.yml").write_text(yaml.safe_dump(spec, sort_keys=False))
 
 
+def make_cli_project(root: Path, adapter: str, pg: PostgresServer | None) -> DbtProject:
+    """A deps-installed project ``cli_shop`` with one contracted model, in ``root``."""
+    database = pg.create_database() if pg is not None else None
+    project_dir = root / "project"
+    project_dir.mkdir(parents=True)
+    (project_dir / "dbt_project.yml").write_text(
+        "name: cli_shop\nversion: '1.0.0'\nconfig-version: 2\nprofile: tessera_test\n"
+    )
+    (project_dir / "packages.yml").write_text(
+        yaml.safe_dump({"packages": [{"local": str(REPO_ROOT)}]})
+    )
+    write_orders(project_dir, ["order_id", "amount", "status"])
+    write_profiles(root / "profiles", project_dir, adapter, pg, database)
+    project = DbtProject(project_dir, adapter, root / "profiles", pg, database)
+    assert dbt(project, "deps").success
+    return project
+
+
 @pytest.fixture
 def cli_project(tmp_path: Path, request: pytest.FixtureRequest) -> Callable[[str], DbtProject]:
     """Factory: a deps-installed project ``cli_shop`` with one contracted model."""
 
     def factory(adapter: str) -> DbtProject:
         pg = request.getfixturevalue("pg") if adapter == "postgres" else None
-        database = pg.create_database() if pg is not None else None
-        root = tmp_path / adapter
-        project_dir = root / "project"
-        project_dir.mkdir(parents=True)
-        (project_dir / "dbt_project.yml").write_text(
-            "name: cli_shop\nversion: '1.0.0'\nconfig-version: 2\nprofile: tessera_test\n"
-        )
-        (project_dir / "packages.yml").write_text(
-            yaml.safe_dump({"packages": [{"local": str(REPO_ROOT)}]})
-        )
-        write_orders(project_dir, ["order_id", "amount", "status"])
-        write_profiles(root / "profiles", project_dir, adapter, pg, database)
-        project = DbtProject(project_dir, adapter, root / "profiles", pg, database)
-        assert dbt(project, "deps").success
-        return project
+        return make_cli_project(tmp_path / adapter, adapter, pg)
 
     return factory
+
+
+@dataclass
+class CliScenario:
+    """The DuckDB scenario's project, and the proposal one step hands to the next."""
+
+    project: DbtProject
+    proposal: dict[str, Any] = field(default_factory=dict)
+
+
+@pytest.fixture(scope="module")
+def duckdb_cli(tmp_path_factory: pytest.TempPathFactory) -> CliScenario:
+    return CliScenario(make_cli_project(tmp_path_factory.mktemp("cli"), "duckdb", None))
 
 
 def counts(project: DbtProject) -> dict[str, int]:
@@ -141,8 +159,9 @@ def check_breaking_change(project: DbtProject) -> None:
     write_orders(project.dir, ["order_id", "amount"])
     before = counts(project)
 
-    # The console script in its own process: the check-only switch reaches the plugin.
-    res = project.tessera("check", "--format", "json", expect=1)
+    # The console script in its own process (subprocess: the executable's exit code, and the
+    # check-only switch reaching the plugin from its environment).
+    res = project.tessera("check", "--format", "json", expect=1, subprocess=True)
     report = json.loads(res.stdout)
     assert report["passed"] is False
     (orders,) = [d for d in report["decisions"] if d["model"] == "orders"]
@@ -162,25 +181,35 @@ def check_breaking_change(project: DbtProject) -> None:
 
 
 # -- end to end ----------------------------------------------------------------------------
+# The DuckDB scenario: consecutive steps on one project (marked ``steps``: after a failing
+# step the later ones are skipped, saying which failed).
 @pytest.mark.duckdb
-def test_cli_registry_commands_and_check_on_duckdb(
-    cli_project: Callable[[str], DbtProject],
-) -> None:
-    p = cli_project("duckdb")
-    check_breaking_change(p)
+@pytest.mark.steps
+def test_cli_01_check_reports_a_breaking_change_and_writes_nothing(duckdb_cli: CliScenario) -> None:
+    check_breaking_change(duckdb_cli.project)
 
-    # A refusal is one line on stderr, exit 2.
-    dup = tessera(p, "team", "create", "marketing", expect=2)
+
+@pytest.mark.duckdb
+@pytest.mark.steps
+def test_cli_02_a_refusal_is_one_line_on_stderr_exit_2(duckdb_cli: CliScenario) -> None:
+    dup = tessera(duckdb_cli.project, "team", "create", "marketing", expect=2)
     assert dup.stdout == ""
     assert dup.stderr.strip().count("\n") == 0, dup.stderr
     assert 'tessera.create_team: name = "marketing" already exists' in dup.stderr
 
-    # The first build that tries to ship the change opens the proposal.
+
+@pytest.mark.duckdb
+@pytest.mark.steps
+def test_cli_03_the_first_build_opens_the_proposal_and_the_consumer_answers(
+    duckdb_cli: CliScenario,
+) -> None:
+    p = duckdb_cli.project
     blocked = dbt(p, "build")
     assert not blocked.success and "Tessera blocked this run" in blocked.error_text()
     listed = json.loads(tessera(p, "proposal", "list", "--format", "json").stdout)
     (proposal,) = listed["proposals"]
     assert proposal["model_name"] == "orders" and proposal["waiting_for"] == ["marketing"]
+    duckdb_cli.proposal = proposal
 
     shown = tessera(p, "proposal", "show", "orders").stdout
     assert proposal["proposal_id"] in shown and "column status was removed" in shown
@@ -192,7 +221,12 @@ def test_cli_registry_commands_and_check_on_duckdb(
     assert "passed" in ok.splitlines()[0] and "approved" in ok
     assert counts(p) == before
 
-    # The build ships 2.0.0; the listings show it.
+
+@pytest.mark.duckdb
+@pytest.mark.steps
+def test_cli_04_the_build_ships_2_0_0_and_the_listings_show_it(duckdb_cli: CliScenario) -> None:
+    p = duckdb_cli.project
+    proposal = duckdb_cli.proposal
     assert dbt(p, "build").success
     teams = json.loads(tessera(p, "team", "list", "--format", "json").stdout)["teams"]
     assert {t["name"]: t["consumes"] for t in teams} == {"core-data": 0, "marketing": 1}
@@ -207,7 +241,11 @@ def test_cli_registry_commands_and_check_on_duckdb(
     shown_asset = json.loads(tessera(p, "asset", "show", "orders", "--format", "json").stdout)
     assert shown_asset["consumers"] == []
 
-    # The thin wrappers reach their operations with the right arguments.
+
+@pytest.mark.duckdb
+@pytest.mark.steps
+def test_cli_05_the_thin_wrappers_reach_their_operations(duckdb_cli: CliScenario) -> None:
+    p = duckdb_cli.project
     diff = json.loads(tessera(p, "contract", "diff", "orders", "--format", "json").stdout)
     assert diff["asset_id"] == "model.cli_shop.orders"
     assert "model.cli_shop.orders" in tessera(p, "asset", "impact", "orders").stdout

@@ -1,21 +1,23 @@
 """Consumers from the project, column-level impact and the SQL surface (issue 5), end to end.
 
 The shop fixture has an exposure owned by finance on orders, and marketing's model
-mkt_order_values reads orders' order_id and amount. One scenario per adapter, lean on dbt
-calls: build, drop a column (blocked), impact, the views, acknowledge, build again.
+mkt_order_values reads orders' order_id and amount. One scenario per adapter, one step per
+test on a module-scoped project (a failing step skips the later ones, saying so): build,
+drop a column (blocked), impact, the views, acknowledge, build again.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 from tests.harness import DbtProject
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.steps]
 
 VIEWS = (
     "tessera_latest_contracts",
@@ -52,10 +54,21 @@ def _json_line(output: str) -> dict[str, Any]:
     raise AssertionError(f"no JSON document in:\n{output[-3000:]}")
 
 
-def test_exposure_and_ref_consumers_column_impact_and_views(
-    new_project: Callable[..., DbtProject], adapter: str
-) -> None:
-    project = new_project(adapter)
+@dataclass
+class Scenario:
+    """The project and what one step hands to the next."""
+
+    project: DbtProject
+    proposal_id: str = ""
+
+
+@pytest.fixture(scope="module")
+def scenario(module_adapter: str, module_project: Callable[..., DbtProject]) -> Scenario:
+    return Scenario(module_project(module_adapter))
+
+
+def test_01_the_build_registers_exposure_and_ref_consumers(scenario: Scenario) -> None:
+    project = scenario.project
     project.dbt("build")
 
     regs = project.query(
@@ -72,6 +85,9 @@ def test_exposure_and_ref_consumers_column_impact_and_views(
     }
     assert {("team_created", "finance"), ("consumer_registered", "model.shop.orders")} <= actions
 
+
+def test_02_dropping_a_column_waits_only_for_the_teams_that_read_it(scenario: Scenario) -> None:
+    project = scenario.project
     # Dropping status: finance (all columns) must answer, marketing (order_id, amount) not.
     _drop_status(project)
     blocked = project.dbt("build", expect=None)
@@ -79,6 +95,9 @@ def test_exposure_and_ref_consumers_column_impact_and_views(
     assert "waiting for: finance\n" in blocked.output.replace("\r", ""), str(blocked)
     assert "team: marketing" not in blocked.output
 
+
+def test_03_impact_names_consumers_exposures_and_who_is_affected(scenario: Scenario) -> None:
+    project = scenario.project
     impact = _json_line(
         project.run_operation("impact", {"model": "orders", "format": "json"}).stdout
     )
@@ -95,8 +114,12 @@ def test_exposure_and_ref_consumers_column_impact_and_views(
     assert "status" in change["not_affected"][0]["why"]
     proposal_id = change["proposal_id"]
     assert proposal_id
+    scenario.proposal_id = proposal_id
 
-    # The views (built by the first build) read the registry live.
+
+def test_04_the_views_read_the_registry_live(scenario: Scenario) -> None:
+    project, proposal_id = scenario.project, scenario.proposal_id
+    # The views were built by the first build.
     schema = _views_schema(project)
     for view in VIEWS:
         assert project.query(f"select count(*) from {schema}.{view}")[0][0] > 0, view
@@ -120,7 +143,10 @@ def test_exposure_and_ref_consumers_column_impact_and_views(
     )
     assert consumers == [("finance", "exposure", True), ("marketing", "ref", False)]
 
-    # finance approves: the change ships as 2.0.0 through its proposal.
+
+def test_05_an_approval_ships_2_0_0_through_the_proposal(scenario: Scenario) -> None:
+    project, proposal_id = scenario.project, scenario.proposal_id
+    schema = _views_schema(project)
     project.run_operation(
         "acknowledge", {"proposal_id": proposal_id, "team": "finance", "response": "approved"}
     )

@@ -4,25 +4,19 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
+from pathlib import Path
 
 import pytest
 
-from tests.harness import VENV_BIN
+from tests.harness import run_tessera
 
 pytestmark = [pytest.mark.duckdb, pytest.mark.slow]
 
 
-def test_demo_shows_the_blocked_change_and_ships_2_0_0() -> None:
-    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    env.pop("DBT_PROFILES_DIR", None)
-    proc = subprocess.run(
-        [str(VENV_BIN / "tessera"), "demo"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=600,
-    )
+def test_demo_shows_the_blocked_change_and_ships_2_0_0(tmp_path: Path) -> None:
+    # In this process (the console script's click group, standalone); the executable
+    # itself runs the demo in test_wheel.
+    proc = run_tessera(["demo"], cwd=tmp_path, env={"DBT_PROFILES_DIR": None})
     out = proc.stdout
     assert proc.returncode == 0, out + proc.stderr
     # The real gate message, with the proposal and the exact command to acknowledge.

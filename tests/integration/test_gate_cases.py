@@ -4,7 +4,8 @@ while a change is blocked (DuckDB).
 
 One project holds one model per case, each consumed by the team ``growth``: a first run
 publishes 1.0.0, the safe edits ship in a second run, then every breaking edit is applied at
-once and one run must refuse to start, naming each case.
+once and one run must refuse to start, naming each case. Each of these is a step (a test) on
+one module-scoped project per adapter; a failing step skips the later ones, saying so.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from tests.integration.test_gate_support import (
     verdicts,
 )
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.steps]
 
 
 @dataclass(frozen=True)
@@ -229,15 +230,23 @@ def _asset(name: str) -> str:
     return f"model.gate.{name}"
 
 
-def test_breaking_cases_block_and_safe_cases_pass(
-    adapter: str, new_project: Callable[..., DbtProject]
-) -> None:
-    p = _cases_project(new_project, adapter)
-    p.dbt("run")
-    every = [c.name for c in (*BREAKING, *SAFE)]
-    assert all(published(p).get(_asset(n)) == ["1.0.0"] for n in every), published(p)
-    setup_consumers(p, "growth", every)
+EVERY = [c.name for c in (*BREAKING, *SAFE)]
 
+
+@pytest.fixture(scope="module")
+def cases_project(module_adapter: str, module_project: Callable[..., DbtProject]) -> DbtProject:
+    return _cases_project(module_project, module_adapter)
+
+
+def test_01_the_first_run_publishes_every_case(cases_project: DbtProject) -> None:
+    p = cases_project
+    p.dbt("run")
+    assert all(published(p).get(_asset(n)) == ["1.0.0"] for n in EVERY), published(p)
+    setup_consumers(p, "growth", EVERY)
+
+
+def test_02_safe_edits_ship(cases_project: DbtProject) -> None:
+    p = cases_project
     _apply(p, SAFE)
     p.dbt("run")
     got = verdicts(p)
@@ -245,6 +254,9 @@ def test_breaking_cases_block_and_safe_cases_pass(
         assert got[_asset(case.name)] == case.expect, case.name
         assert published(p)[_asset(case.name)][-1] == SAFE_VERSIONS[case.name], case.name
 
+
+def test_03_breaking_edits_block_one_run_naming_each_case(cases_project: DbtProject) -> None:
+    p = cases_project
     _apply(p, BREAKING)
     blocked = p.dbt("run", expect=None)
     assert blocked.returncode != 0, blocked
@@ -261,12 +273,20 @@ def test_breaking_cases_block_and_safe_cases_pass(
                 assert words in blocked.stdout, (case.name, words)
     assert "c_deprecated_deleted" not in blocked.stdout
 
-    if adapter != "duckdb":
-        return
-    # While changes are blocked, commands that do not run models pass (DuckDB only: the
-    # hooks' logic is the same on every adapter). Both fire the on-run-start hook.
+
+def test_04_commands_that_run_no_model_pass_while_blocked(cases_project: DbtProject) -> None:
+    p = cases_project
+    if p.adapter != "duckdb":
+        pytest.skip("DuckDB only: the hooks' logic is the same on every adapter")
+    # Both fire the on-run-start hook.
     for command in (["compile", "-s", "other"], ["test"]):
         p.dbt(*command, expect=0)
+
+
+def test_05_diff_of_a_blocked_model(cases_project: DbtProject) -> None:
+    p = cases_project
+    if p.adapter != "duckdb":
+        pytest.skip("DuckDB only: the operation's logic is the same on every adapter")
     # The blocked model's diff against its latest published version, readable and as JSON.
     text = p.run_operation("diff", {"model": "c_removed_column"})
     assert "column a was removed" in text.stdout and "breaking" in text.stdout

@@ -8,11 +8,10 @@ gate decided and published.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from tests.harness import REPO_ROOT, DbtProject, DbtResult
+from tests.harness import DbtProject, DbtResult
 
 MODELS_YML = "models/_models.yml"
 
@@ -21,16 +20,9 @@ Column = tuple[str, str, str]
 
 
 def gate_project(new_project: Callable[..., DbtProject], adapter: str) -> DbtProject:
-    """A copy of tests/fixtures/gate with the package installed.
-
-    What ``dbt deps`` does for a ``local:`` package is a symlink into dbt_packages; doing it
-    here saves a dbt call (seconds) per project.
-    """
-    project = new_project(adapter, template="gate", deps=False)
-    packages = project.dir / "dbt_packages"
-    packages.mkdir(exist_ok=True)
-    os.symlink(REPO_ROOT, packages / "tessera", target_is_directory=True)
-    return project
+    """A copy of tests/fixtures/gate with the package installed (``new_project`` or
+    ``module_project``)."""
+    return new_project(adapter, template="gate")
 
 
 def model_spec(project: DbtProject, name: str) -> dict[str, Any]:

@@ -500,8 +500,15 @@ def test_refusals_write_nothing(shared: DbtProject) -> None:
         assert "allowed:" in line, line
     assert results[after]["counts"] == results[before]["counts"]
 
-    # The real command line: exit code 1 and the same single line; nothing written.
-    res = run_op(project, "acknowledge", {"proposal_id": open_id, "team": "growth"}, expect=1)
+    # The real command line (subprocess: the executable's exit code): exit code 1 and the same
+    # single line; nothing written.
+    res = run_op(
+        project,
+        "acknowledge",
+        {"proposal_id": open_id, "team": "growth"},
+        expect=1,
+        subprocess=True,
+    )
     assert tessera_line(res) == (
         "tessera.acknowledge: response is missing; allowed: approved, migrating, blocked"
     )
@@ -569,9 +576,10 @@ def test_hostile_strings_round_trip(shared: DbtProject) -> None:
     assert set(names) <= created
     assert printed_json(results[-1])["team"] == HOSTILE[1]
 
-    # The command line (YAML --args, then stdout JSON under --quiet) carries them too.
+    # The command line (YAML --args through a real argv, then stdout JSON under --quiet)
+    # carries them too (subprocess: the executable's argv and stdout are the point).
     text = "quote ' semicolon ; dash -- slash \\ newline \n emoji 🎉 " + "z" * 10_000
-    run_op(project, "create_team", {"name": "cli ' team", "description": text})
+    run_op(project, "create_team", {"name": "cli ' team", "description": text}, subprocess=True)
     assert project.query(
         "select description from {schema}.tessera_teams where name = 'cli '' team'"
     ) == [(text,)]
@@ -581,6 +589,7 @@ def test_hostile_strings_round_trip(shared: DbtProject) -> None:
         "tessera.list_proposals",
         "--args",
         json.dumps({"format": "json", "status": "all", "team": HOSTILE[5]}, ensure_ascii=False),
+        subprocess=True,
     )
     doc = json.loads(res.stdout)
     assert doc["team"] == HOSTILE[5] and doc["status"] == "all"

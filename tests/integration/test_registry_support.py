@@ -1,6 +1,6 @@
 """Helpers for the registry tests (no tests here).
 
-``Session`` runs many registry steps in ONE Python process against a project: dbt parses
+``Session`` runs many registry steps in the test's own process against a project: dbt parses
 once, then each run-operation goes through ``dbtRunner(manifest=...)`` and each Registry
 call through the real adapter (see tests/fixtures/registry/registry_client.py). That keeps
 the bad-input matrix and the hostile-string round trips cheap; exit codes and output of the
@@ -9,15 +9,23 @@ real ``dbt`` command line are checked separately with ``project.run_operation``.
 
 from __future__ import annotations
 
+import functools
+import importlib.util
+import io
 import json
-import os
-import subprocess
-import sys
+from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
 from typing import Any
 
 from tessera_dbt.plugin.registry import REGISTRY_TABLES
-from tests.harness import DbtProject, DbtResult
+from tests.harness import (
+    FIXTURES,
+    DbtProject,
+    DbtResult,
+    release_process_state,
+    reset_process_state,
+    scoped_process,
+)
 
 ORDERS = "model.registry_fixture.orders"
 CUSTOMERS = "model.registry_fixture.customers"
@@ -85,30 +93,38 @@ class Session:
         )
 
     def run(self) -> list[dict[str, Any]]:
-        """Run the queued steps in one subprocess and return their results."""
-        script = self.project.dir / "steps.json"
-        script.write_text(json.dumps(self.steps, ensure_ascii=False), encoding="utf-8")
-        env = {
-            **os.environ,
-            **self.project.env,
-            "DBT_PROFILES_DIR": str(self.project.profiles_dir),
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        }
-        proc = subprocess.run(
-            [sys.executable, "registry_client.py", "steps.json"],
-            cwd=self.project.dir,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        marker = "@@RESULT@@"
-        assert marker in proc.stdout, (
-            f"client failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
-        )
+        """Run the queued steps in this process (in the project folder, with its
+        environment, as a fresh process would) and return their results."""
+        client = _registry_client()
+        steps = json.loads(json.dumps(self.steps, ensure_ascii=False))
         self.steps = []
-        results: list[dict[str, Any]] = json.loads(proc.stdout.split(marker, 1)[1])
+        captured = io.StringIO()
+        reset_process_state()
+        try:
+            with (
+                scoped_process(self.project.dir, self.project.call_env()),
+                redirect_stdout(captured),
+                redirect_stderr(captured),
+            ):
+                try:
+                    results: list[dict[str, Any]] = client.run_steps(steps)
+                finally:
+                    release_process_state()
+        except (Exception, SystemExit) as exc:
+            raise AssertionError(f"client failed: {exc!r}\n{captured.getvalue()[-4000:]}") from exc
         return results
+
+
+@functools.cache
+def _registry_client() -> Any:
+    """tests/fixtures/registry/registry_client.py as a module (the same file the projects
+    copy; it holds no state between calls)."""
+    path = FIXTURES / "registry" / "registry_client.py"
+    spec = importlib.util.spec_from_file_location("tessera_test_registry_client", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def ok(result: dict[str, Any]) -> dict[str, Any]:
@@ -154,10 +170,15 @@ def tessera_line(res: DbtResult) -> str:
 
 
 def run_op(
-    project: DbtProject, name: str, args: dict[str, Any] | None = None, expect: int | None = 0
+    project: DbtProject,
+    name: str,
+    args: dict[str, Any] | None = None,
+    expect: int | None = 0,
+    subprocess: bool = False,
 ) -> DbtResult:
-    """``dbt run-operation tessera.<name>`` with ``--args`` as JSON keeping non-ASCII text."""
+    """``dbt run-operation tessera.<name>`` with ``--args`` as JSON keeping non-ASCII text
+    (``subprocess=True``: the ``dbt`` executable, for a test of its exit code or output)."""
     argv = ["run-operation", f"tessera.{name}"]
     if args is not None:
         argv += ["--args", json.dumps(args, ensure_ascii=False)]
-    return project.dbt(*argv, expect=expect)
+    return project.dbt(*argv, expect=expect, subprocess=subprocess)

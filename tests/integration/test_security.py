@@ -7,8 +7,8 @@ the build stays blocked until the same person, once a member, answers. On Postgr
 actor is the session's ``current_user`` (a second login role, with the consumer grants of
 docs/security.md); on DuckDB it is ``TESSERA_ACTOR``.
 
-dbt costs seconds per start, so each scenario runs its dbt commands in ONE Python process
-(``Batch``: ``dbtRunner`` invocations in order, partial parsing between them); exit codes
+Each scenario queues its dbt commands and file writes in a ``Batch`` and runs them in order
+(``dbtRunner`` invocations in the test's process, partial parsing between them); exit codes
 of the real command line are checked once per refusal kind where it matters.
 """
 
@@ -16,69 +16,22 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from tests.harness import DbtProject
+from tests.harness import DbtProject, run_dbt
 from tests.integration.test_gate_support import gate_project, write_model
 
 NewProject = Callable[..., DbtProject]
 
 pytestmark = pytest.mark.slow
-
-# Runs dbt invocations in one process: argv steps, file writes, per-step environment.
-# Prints one JSON list after the marker: per step {success, exception, messages}.
-DRIVER = r"""
-import json, os, sys, time
-from dbt.cli.main import dbtRunner
-
-steps = json.load(open(sys.argv[1], encoding="utf-8"))
-out = []
-for step in steps:
-    if "sql" in step:
-        import psycopg2
-        conn = psycopg2.connect(**step["dsn"])
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            cur.execute(step["sql"])
-        conn.close()
-        out.append({"success": True, "exception": None, "messages": [], "seconds": 0})
-        continue
-    if "write" in step:
-        path = step["write"]
-        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(step["text"])
-        out.append({"success": True, "exception": None, "messages": [], "seconds": 0})
-        continue
-    saved = {k: os.environ.get(k) for k in step.get("env") or {}}
-    os.environ.update(step.get("env") or {})
-    messages = []
-    started = time.monotonic()
-    try:
-        res = dbtRunner(callbacks=[lambda e: messages.append(e.info.msg)]).invoke(step["dbt"])
-        exc = res.exception
-        out.append({
-            "success": bool(res.success),
-            "exception": None if exc is None else f"{type(exc).__name__}: {exc}",
-            "messages": messages,
-            "seconds": round(time.monotonic() - started, 2),
-        })
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-print("@@BATCH@@" + json.dumps(out))
-"""
 
 
 @dataclass
@@ -117,7 +70,7 @@ class Step:
 
 @dataclass
 class Batch:
-    """Queue dbt invocations and file writes, then ``run()`` them in one process."""
+    """Queue dbt invocations and file writes, then ``run()`` them in order."""
 
     project: DbtProject
     steps: list[dict[str, Any]] = field(default_factory=list)
@@ -162,37 +115,54 @@ class Batch:
         self.steps.append({"sql": sql, "dsn": dsn})
         return len(self.steps) - 1
 
-    def run(self, timeout: float = 900) -> list[Step]:
-        """Run the queued steps in one subprocess; results come back in order."""
-        script = self.project.dir / f"batch-{uuid.uuid4().hex[:8]}.json"
-        script.write_text(json.dumps(self.steps, ensure_ascii=False), encoding="utf-8")
-        env = {
-            **os.environ,
-            **self.project.env,
-            "DBT_PROFILES_DIR": str(self.project.profiles_dir),
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        }
-        proc = subprocess.run(
-            [sys.executable, "-c", DRIVER, str(script)],
-            cwd=self.project.dir,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-        marker = "@@BATCH@@"
-        assert marker in proc.stdout, f"batch failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
-        raw = json.loads(proc.stdout.split(marker, 1)[1])
-        if os.environ.get("TESSERA_TEST_TIMINGS"):
-            for s, r in zip(self.steps, raw, strict=True):
-                print(f"[batch] {r['seconds']:6.2f}s {' '.join(s.get('dbt', ['<write>']))[:90]}")
+    def run(self) -> list[Step]:
+        """Run the queued steps in order in this process; results come back in order.
+
+        Each dbt step is one ``dbtRunner`` invocation in the project folder with the
+        project's environment plus the step's; partial parsing carries over between them as
+        between processes.
+        """
         steps, self.steps = self.steps, []
-        return [
-            Step(
-                s.get("dbt", ["<write>"]), r["success"], r["exception"], r["messages"], r["seconds"]
+        out: list[Step] = []
+        for step in steps:
+            if "sql" in step:
+                import psycopg2
+
+                conn = psycopg2.connect(**step["dsn"])
+                conn.autocommit = True
+                with conn.cursor() as cur:
+                    cur.execute(step["sql"])
+                conn.close()
+                out.append(Step(["<sql>"], True, None, []))
+                continue
+            if "write" in step:
+                path = Path(step["write"])
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(step["text"], encoding="utf-8")
+                out.append(Step(["<write>"], True, None, []))
+                continue
+            messages: list[str] = []
+            started = time.monotonic()
+            _, res = run_dbt(
+                step["dbt"],
+                self.project.dir,
+                self.project.call_env(step.get("env")),
+                callbacks=[lambda e, _m=messages: _m.append(e.info.msg)],
             )
-            for s, r in zip(steps, raw, strict=True)
-        ]
+            exc = res.exception
+            out.append(
+                Step(
+                    step["dbt"],
+                    bool(res.success),
+                    None if exc is None else f"{type(exc).__name__}: {exc}",
+                    messages,
+                    round(time.monotonic() - started, 2),
+                )
+            )
+        if os.environ.get("TESSERA_TEST_TIMINGS"):
+            for r in out:
+                print(f"[batch] {r.seconds:6.2f}s {' '.join(r.argv)[:90]}")
+        return out
 
 
 def ok(step: Step) -> Step:
@@ -428,12 +398,14 @@ def test_membership_rules(adapter: str, new_project: NewProject) -> None:
 def _cli_refusal(
     p: DbtProject, orders_pid: str, person: str, as_person: dict[str, str], counts: dict[str, int]
 ) -> None:
-    """The real ``dbt run-operation`` refuses with exit 1 and one line; only an audit row."""
+    """The real ``dbt run-operation`` refuses with exit 1 and one line; only an audit row
+    (subprocess: the executable's exit code is the point)."""
     res = p.run_operation(
         "acknowledge",
         {"proposal_id": orders_pid, "team": "growth", "response": "approved"},
         expect=1,
         env=as_person,
+        subprocess=True,
     )
     lines = {ln.strip() for ln in res.output.splitlines() if ln.strip().startswith("tessera.")}
     assert len(lines) == 1 and f"actor = {json.dumps(person)}" in lines.pop(), str(res)
