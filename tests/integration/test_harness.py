@@ -27,7 +27,7 @@ NewProject = Callable[..., DbtProject]
 
 def _normalized(text: str) -> list[str]:
     """Console lines without what differs between two runs of the same command."""
-    text = re.sub(r"\b\d\d:\d\d:\d\d\b", "HH:MM:SS", text)
+    text = re.sub(r"\d\d:\d\d:\d\d", "HH:MM:SS", text)
     text = re.sub(r"\d+(\.\d+)? ?(seconds|s)\b", "N s", text)
     text = re.sub(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", "UUID", text)
     return [line.rstrip() for line in text.splitlines() if line.strip()]
