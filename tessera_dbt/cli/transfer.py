@@ -37,7 +37,7 @@ from tessera_dbt.core.transfer import (
 
 #: Rows per page read from the registry, and per batch written to it.
 PAGE_SIZE = 2000
-BATCH_ROWS = 2000
+BATCH_ROWS = 5000
 #: dbt writes what macros print, and (at debug level) its arguments, to logs/dbt.log: the
 #: whole registry on every export. Keep only warnings and errors there.
 QUIET_FILE_LOG = ("--log-level-file", "warn")

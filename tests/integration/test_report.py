@@ -17,7 +17,9 @@ import re
 import shutil
 import struct
 import subprocess
+import sys
 import tempfile
+import urllib.request
 from pathlib import Path
 
 import jsonschema
@@ -220,3 +222,26 @@ def test_odcs_export_validates_against_the_official_schema(
     assert res.stderr.count("\n") == 1 and "--model 'nope'" in res.stderr
     res = p.tessera("export", "--model", "orders", expect=2)
     assert "only with --format odcs" in res.stderr
+
+
+def test_serve_binds_to_loopback_only(project: tuple[DbtProject, str], tmp_path: Path) -> None:
+    p, _ = project
+    env = {**os.environ, **p.env, "DBT_PROFILES_DIR": str(p.profiles_dir)}
+    tessera = str(Path(sys.executable).parent / "tessera")
+    argv = [tessera, "report", "--output", str(tmp_path / "site"), "--serve", "--port", "0"]
+    proc = subprocess.Popen(argv, cwd=p.dir, env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        line = ""
+        for line in proc.stdout:
+            if "serving" in line:
+                break
+        match = re.search(r"http://(127\.0\.0\.1):(\d+)/", line)
+        assert match, line
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{match.group(2)}/index.html", timeout=30
+        ) as r:
+            assert "Data contracts" in r.read().decode()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
