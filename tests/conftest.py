@@ -110,29 +110,3 @@ def pytest_runtest_makereport(
         name = item.name.split("[", 1)[0]
         item.session.stash.setdefault(_FAILED_STEP, {}).setdefault(_scenario_key(item), name)
     return report
-
-
-# -- distribution over pytest-xdist workers ---------------------------------------------------
-_ADAPTER_NAMES = {"duckdb", "postgres"}
-
-
-def pytest_itemcollected(item: pytest.Item) -> None:
-    """Group the tests for ``--dist loadgroup``: one group per file and adapter.
-
-    A file's tests share module-scoped projects per adapter, so each (file, adapter) is a
-    unit a worker runs alone; splitting a file by adapter lets its DuckDB and PostgreSQL
-    halves run on two workers at once (the whole-file units of ``loadfile`` leave one worker
-    idle at the end while the other finishes a long file). Without ``loadgroup`` the marks
-    change nothing.
-
-    (Marked as each item is collected, before any ``pytest_collection_modifyitems``:
-    pytest-xdist reads the mark there.)
-    """
-    callspec = getattr(item, "callspec", None)
-    values = callspec.params.values() if callspec is not None else ()
-    adapters = {v for v in values if isinstance(v, str) and v in _ADAPTER_NAMES}
-    group = item.nodeid.split("::", 1)[0]
-    if len(adapters) == 1:
-        # Not "[...]" nor "@": xdist takes a nodeid ending in "]" for an ungrouped one.
-        group += f":{adapters.pop()}"
-    item.add_marker(pytest.mark.xdist_group(name=group))
