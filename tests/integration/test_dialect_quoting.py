@@ -117,12 +117,10 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
 
 
 @pytest.mark.parametrize("dialect", list(DIALECTS))
-def test_hostile_strings_parse_back_verbatim(
-    rendered: dict[str, list[str]], dialect: str
-) -> None:
+def test_hostile_strings_parse_back_verbatim(rendered: dict[str, list[str]], dialect: str) -> None:
     literals = rendered[dialect]
     assert len(literals) == len(VALUES)
-    for value, literal in zip(VALUES, literals):
+    for value, literal in zip(VALUES, literals, strict=True):
         sql = f"select {literal} as v, 'sentinel' as s"
         assert _literal_value(sql, DIALECTS[dialect]) == _expected(value), (dialect, literal)
 
