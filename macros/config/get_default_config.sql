@@ -5,7 +5,7 @@
 
 {% macro default__get_default_config() %}
     {{ return({
-        'tessera_database': target.database,
+        'tessera_database': target.database if target.database is defined else none,
         'tessera_schema': 'tessera',
         'tessera_default_owner': none,
         'tessera_default_compatibility': 'backward',
@@ -17,5 +17,6 @@
         'tessera_webhooks': [],
         'tessera_actor': none,
         'tessera_team': none,
+        'tessera_table_format': none,
     }) }}
 {% endmacro %}

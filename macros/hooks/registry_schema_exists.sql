@@ -17,3 +17,14 @@ where lower(catalog_name) = lower({{ tessera.quote_literal(relation.database) }}
     {%- set rows = tessera.run_select(sql) -%}
     {{ return(rows | length > 0 and rows[0].n | int > 0) }}
 {% endmacro %}
+
+{#- Spark and Databricks: no information_schema; "show schemas" (in the catalog named by the
+    schema's prefix, e.g. ice.tessera). -#}
+{% macro spark__registry_schema_exists() %}
+    {%- set parts = tessera.registry_relation().schema.split('.') -%}
+    {%- set sql = ('show schemas in ' ~ parts[:-1] | join('.')) if parts | length > 1 else 'show schemas' -%}
+    {%- for row in run_query(sql) -%}
+        {%- if (row[0] | string | lower) == parts[-1] | lower -%}{{ return(true) }}{%- endif -%}
+    {%- endfor -%}
+    {{ return(false) }}
+{% endmacro %}

@@ -21,6 +21,7 @@
     {%- endif -%}
     {%- set plan = tessera._registry_plan() -%}
     {%- set statements = [] -%}
+    {%- set options = tessera.table_options() if plan.tables else '' -%}
     {%- for spec in plan.tables -%}
         {%- set columns = [] -%}
         {%- for column in spec.columns -%}
@@ -29,10 +30,10 @@
         {%- for key in spec.unique -%}
             {%- do columns.append(tessera.unique_constraint(key)) -%}
         {%- endfor -%}
-        {%- do statements.append('create table if not exists ' ~ tessera.registry_relation(spec.name) ~ ' (\n    ' ~ columns | reject('equalto', '') | join(',\n    ') ~ '\n)') -%}
+        {%- do statements.append(('create table if not exists ' ~ tessera.registry_relation(spec.name) ~ ' (\n    ' ~ columns | reject('equalto', '') | join(',\n    ') ~ '\n) ' ~ options) | trim) -%}
     {%- endfor -%}
     {%- for item in plan.columns -%}
-        {%- do statements.append('alter table ' ~ tessera.registry_relation(item.table) ~ ' add column if not exists ' ~ item.column ~ ' ' ~ tessera._column_type(item.type)) -%}
+        {%- do statements.append(tessera.add_column(tessera.registry_relation(item.table), item.column, tessera._column_type(item.type))) -%}
     {%- endfor -%}
     {%- set created = plan.tables | map(attribute='name') | list -%}
     {%- set added = [] -%}
@@ -47,33 +48,18 @@
         {%- set action = 'registry_initialized' if 'tessera_audit_log' in created else 'registry_migrated' -%}
         {%- do statements.extend(tessera.insert_rows('tessera_audit_log', [tessera.audit_row(
             action, 'registry', tessera.registry_relation() | string, details, actor, now)])) -%}
-        {%- call statement('tessera_init', fetch_result=false, auto_begin=true) -%}
-            {%- for sql in statements %}
-            {{ sql }};
-            {%- endfor %}
-        {%- endcall -%}
+        {%- do tessera.run_statements(statements, 'tessera_init') -%}
+    {%- else -%}
+        {%- do adapter.commit() -%}
     {%- endif -%}
-    {%- do adapter.commit() -%}
     {{ return({'created': created, 'added': added, 'version': version}) }}
 {% endmacro %}
 
 {#- What is missing: {'tables': [spec], 'columns': [{table, column, type}]} (one catalog query). -#}
 {% macro _registry_plan() %}
     {%- set specs = tessera.registry_tables() -%}
-    {%- set relation = tessera.registry_relation() -%}
     {%- set names = specs | map(attribute='name') | list -%}
-    {%- set sql -%}
-select lower(table_name) as table_name, lower(column_name) as column_name
-from information_schema.columns
-where lower(table_schema) = lower({{ tessera.quote_literal(relation.schema) }})
-  and lower(table_catalog) = lower({{ tessera.quote_literal(relation.database) }})
-  and lower(table_name) in ({% for n in names %}{{ tessera.quote_literal(n) }}{{ ', ' if not loop.last }}{% endfor %})
-    {%- endset -%}
-    {%- set existing = {} -%}
-    {%- for row in tessera.run_select(sql) -%}
-        {%- if row.table_name not in existing -%}{%- do existing.update({row.table_name: []}) -%}{%- endif -%}
-        {%- do existing[row.table_name].append(row.column_name) -%}
-    {%- endfor -%}
+    {%- set existing = tessera.registry_catalog(names) -%}
     {%- set tables = [] -%}
     {%- set columns = [] -%}
     {%- for spec in specs -%}

@@ -43,7 +43,12 @@ where {{ condition }}
     {%- endset -%}
     {%- set columns = ['asset_id', 'version', 'major', 'minor', 'patch', 'schema_json', 'guarantees_json', 'fingerprint', 'bump', 'changes_json',
                        'published_at', 'published_by', 'proposal_id', 'invocation_id'] -%}
-    {%- set statements = [tessera.insert_select_idempotent('tessera_contracts', columns, select_sql, ['asset_id', 'version'])] -%}
+    {#- The write that may conflict with a concurrent publisher goes first: on engines without
+        multi-statement transactions (Spark) a rejected writer then writes nothing. -#}
+    {%- set statements = [] -%}
+    {%- if candidates | selectattr('existing', 'none') | list | length > 0 -%}
+        {%- do statements.append(tessera.insert_select_idempotent('tessera_contracts', columns, select_sql, ['asset_id', 'version'])) -%}
+    {%- endif -%}
     {%- set pids = [] -%}
     {%- set audit = [] -%}
     {%- set result = [] -%}
@@ -65,11 +70,6 @@ where {{ condition }}
         {%- do statements.append("update " ~ p_rel ~ " set status = 'published', updated_at = " ~ tessera.quote_literal(now) ~ ', resolved_at = ' ~ tessera.quote_literal(now) ~ ', resolved_by = ' ~ tessera.quote_literal(actor) ~ ' where ' ~ open_clause) -%}
     {%- endif -%}
     {%- do statements.extend(tessera.insert_rows('tessera_audit_log', audit)) -%}
-    {%- call statement('tessera_publish', fetch_result=false, auto_begin=true) -%}
-        {%- for sql in statements %}
-        {{ sql }};
-        {%- endfor %}
-    {%- endcall -%}
-    {%- do adapter.commit() -%}
+    {%- do tessera.run_statements(statements, 'tessera_publish') -%}
     {{ return(result) }}
 {% endmacro %}

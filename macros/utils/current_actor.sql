@@ -35,6 +35,16 @@
     {{ return(tessera._session_user('select session_user() as actor')) }}
 {% endmacro %}
 
+{#- Databricks: the authenticated user. Spark: current_user(), which in session mode is
+    HADOOP_USER_NAME or the OS user (anyone can set it: see docs/warehouses.md). -#}
+{% macro spark__current_actor() %}
+    {{ return(tessera._session_user('select current_user() as actor')) }}
+{% endmacro %}
+
+{% macro trino__current_actor() %}
+    {{ return(tessera._session_user('select current_user as actor')) }}
+{% endmacro %}
+
 {% macro _session_user(sql) %}
     {%- if not execute -%}{{ return('unknown') }}{%- endif -%}
     {%- set result = run_query(sql) -%}

@@ -3,7 +3,7 @@
     suffix: SQL appended to each statement (upsert_rows passes its "on conflict" clause). -#}
 {% macro insert_rows(table, rows, columns=none, suffix=none, chunk_size=500) %}
     {%- if rows | length == 0 -%}{{ return([]) }}{%- endif -%}
-    {%- set columns = columns if columns is not none else (rows[0].keys() | list) -%}
+    {%- set columns = tessera.insert_columns(table, columns if columns is not none else (rows[0].keys() | list)) -%}
     {%- set relation = tessera.registry_relation(table) -%}
     {%- set statements = [] -%}
     {%- for chunk in rows | batch(chunk_size) -%}

@@ -3,7 +3,15 @@
 {% macro registry_relation(identifier=none) %}
     {%- set database = tessera.get_config_var('tessera_database') -%}
     {%- set schema = tessera.get_config_var('tessera_schema') -%}
-    {%- for label, value in [('tessera_database', database), ('tessera_schema', schema)] -%}
+    {%- set checked = [('tessera_schema', schema)] -%}
+    {#- Adapters without a database level (Spark: target.database is undefined) name the
+        registry by schema alone (which may carry a catalog: ice.tessera). -#}
+    {%- if (database is not defined or database is none) and (target.database is not defined or target.database is none) -%}
+        {%- set database = none -%}
+    {%- else -%}
+        {%- do checked.append(('tessera_database', database)) -%}
+    {%- endif -%}
+    {%- for label, value in checked | reverse -%}
         {%- if value is not string or value | length == 0 or '"' in value or '`' in value or '\x00' in value -%}
             {{ exceptions.raise_compiler_error("tessera: variable " ~ label ~ " = " ~ tojson(value) ~ " is not a usable name; allowed: a non-empty name without quote characters") }}
         {%- endif -%}

@@ -1,5 +1,5 @@
 {#- The table-constraint clause declaring a unique key in create table ('' where the adapter
-    cannot declare one, e.g. BigQuery). -#}
+    cannot declare one: BigQuery; Spark and Databricks, which enforce none). -#}
 {% macro unique_constraint(columns) %}
     {{ return(adapter.dispatch('unique_constraint', 'tessera')(columns)) }}
 {% endmacro %}
@@ -9,5 +9,9 @@
 {% endmacro %}
 
 {% macro bigquery__unique_constraint(columns) %}
+    {{ return('') }}
+{% endmacro %}
+
+{% macro spark__unique_constraint(columns) %}
     {{ return('') }}
 {% endmacro %}

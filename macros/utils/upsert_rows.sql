@@ -1,6 +1,8 @@
 {#- Statements that insert rows into a registry table keyed by key_columns: a row whose key
     exists is skipped (update_columns empty) or has update_columns overwritten. DuckDB and
-    PostgreSQL: chunked "insert ... on conflict"; Snowflake, BigQuery, Databricks: merge. -#}
+    PostgreSQL: chunked "insert ... on conflict"; Snowflake, BigQuery, Databricks, Spark:
+    merge (always with a "when matched" clause, a no-op when nothing is updated, so that
+    engines with optimistic concurrency reject the second of two concurrent writers). -#}
 {% macro upsert_rows(table, rows, key_columns, update_columns=none, columns=none, chunk_size=500) %}
     {{ return(adapter.dispatch('upsert_rows', 'tessera')(table, rows, key_columns, update_columns, columns, chunk_size)) }}
 {% endmacro %}
@@ -30,6 +32,10 @@
     {{ return(tessera._merge_rows(table, rows, key_columns, update_columns, columns, chunk_size)) }}
 {% endmacro %}
 
+{% macro spark__upsert_rows(table, rows, key_columns, update_columns, columns, chunk_size) %}
+    {{ return(tessera._merge_rows(table, rows, key_columns, update_columns, columns, chunk_size)) }}
+{% endmacro %}
+
 {#- One row per key (the last one wins): a multi-row "on conflict do update" may not touch the
     same row twice. -#}
 {% macro _dedupe_rows(rows, key_columns) %}
@@ -51,6 +57,7 @@
     {%- set rows = tessera._dedupe_rows(rows, key_columns) -%}
     {%- if rows | length == 0 -%}{{ return([]) }}{%- endif -%}
     {%- set columns = columns if columns is not none else (rows[0].keys() | list) -%}
+    {%- set targets = tessera.insert_columns(table, columns) -%}
     {%- set relation = tessera.registry_relation(table) -%}
     {%- set statements = [] -%}
     {%- for chunk in rows | batch(chunk_size) -%}
@@ -70,8 +77,10 @@ using ({{ selects | join(' union all ') }}) as s
 on {{ on | join(' and ') }}
 {%- if update_columns %}
 when matched then update set {% for c in update_columns %}{{ c }} = s.{{ c }}{{ ', ' if not loop.last }}{% endfor %}
+{%- else %}
+when matched then update set {{ key_columns[0] }} = t.{{ key_columns[0] }}
 {%- endif %}
-when not matched then insert ({{ columns | join(', ') }}) values ({% for c in columns %}s.{{ c }}{{ ', ' if not loop.last }}{% endfor %})
+when not matched then insert ({{ targets | join(', ') }}) values ({% for c in targets %}{{ ('s.' ~ c) if c in columns else 'null' }}{{ ', ' if not loop.last }}{% endfor %})
         {%- endset -%}
         {%- do statements.append(sql) -%}
     {%- endfor -%}

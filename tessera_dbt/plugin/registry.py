@@ -64,6 +64,25 @@ def _one_line(exc: BaseException, limit: int = 500) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# Engines with optimistic concurrency reject the second of two concurrent writers of a table
+# (Iceberg, Delta, BigQuery); the statement is safe to run again, once.
+_WRITE_CONFLICTS = (
+    "ValidationException",  # Iceberg: conflicting files found by the commit's validation
+    "CommitFailedException",  # Iceberg: the table changed and the commit gave up retrying
+    "ConcurrentAppendException",  # Delta (Databricks)
+    "ConcurrentDeleteReadException",
+    "ConcurrentDeleteDeleteException",
+    "ConcurrentTransactionException",
+    "due to concurrent update",  # BigQuery
+)
+
+
+def is_write_conflict(exc: BaseException) -> bool:
+    """Whether ``exc`` says a concurrent writer won (the write may be tried again)."""
+    text = str(exc)
+    return any(marker in text for marker in _WRITE_CONFLICTS)
+
+
 # -- value conversion ---------------------------------------------------------------------
 
 
@@ -666,15 +685,30 @@ class Registry:
             self.adapter.commit_if_has_connection()
 
     def call(self, macro: str, **kwargs: Any) -> Any:
-        """Run ``tessera.<macro>(**kwargs)`` and return its ``return(...)`` value."""
+        """Run ``tessera.<macro>(**kwargs)`` and return its ``return(...)`` value.
+
+        A write rejected because a concurrent writer committed first (optimistic
+        concurrency: Iceberg, Delta, BigQuery) runs once more: the macros read what is there
+        before writing, so the second attempt skips what the other writer wrote. A second
+        rejection fails with one line.
+        """
         self.calls.append(macro)
         with self.session():
-            try:
-                result = self.adapter.execute_macro(
-                    macro, kwargs=kwargs, macro_resolver=self.manifest, project=_PACKAGE
-                )
-            except Exception as exc:
-                raise RegistryError(f"tessera.{macro} failed: {_one_line(exc)}") from exc
+            for attempt in (1, 2):
+                try:
+                    result = self.adapter.execute_macro(
+                        macro, kwargs=kwargs, macro_resolver=self.manifest, project=_PACKAGE
+                    )
+                    break
+                except Exception as exc:
+                    if attempt == 1 and is_write_conflict(exc):
+                        continue
+                    if is_write_conflict(exc):
+                        raise RegistryError(
+                            f"tessera.{macro} failed: another writer changed the registry at "
+                            f"the same time, twice; run the command again ({_one_line(exc, 200)})"
+                        ) from exc
+                    raise RegistryError(f"tessera.{macro} failed: {_one_line(exc)}") from exc
             self._commit()
         return result
 

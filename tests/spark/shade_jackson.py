@@ -30,7 +30,9 @@ SKIPPED_SUFFIXES = ("/", "module-info.class", ".SF", ".RSA", ".DSA")
 
 def rename(data: bytes) -> bytes:
     """Rename Jackson's packages inside ``data`` (slash and dot spellings)."""
-    return data.replace(SLASHED, PREFIX + SLASHED).replace(DOTTED, PREFIX.replace(b"/", b".") + DOTTED)
+    return data.replace(SLASHED, PREFIX + SLASHED).replace(
+        DOTTED, PREFIX.replace(b"/", b".") + DOTTED
+    )
 
 
 def relocate_class(data: bytes) -> bytes:
