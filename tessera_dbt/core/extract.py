@@ -59,8 +59,12 @@ META_GUARANTEES: tuple[str, ...] = ("freshness", "volume")
 DEFAULT_GUARANTEE_MODE = "notify"
 
 CONSTRAINT_KINDS: tuple[str, ...] = ("not_null", "unique", "primary_key", "foreign_key", "check")
-# Which constraint types the warehouse enforces (rejects violating rows), per adapter. Mirrors
-# each adapter's CONSTRAINT_SUPPORT; dbt-adapters' default enforces not_null and foreign_key.
+# Which constraint types the warehouse enforces (rejects violating rows), per adapter. Inside
+# dbt the plugin reads the adapter's own CONSTRAINT_SUPPORT and passes it to extract_project;
+# this table is the fallback for evaluating a manifest without the adapter (tessera build on
+# manifest.json). It mirrors the adapters' CONSTRAINT_SUPPORT (dbt-duckdb 1.11, dbt-postgres
+# 1.11, dbt-snowflake, dbt-bigquery, dbt-redshift, dbt-databricks, dbt-spark 1.11 which
+# enforces none); dbt-adapters' default enforces not_null and foreign_key.
 DEFAULT_ENFORCED_CONSTRAINTS: frozenset[str] = frozenset({"not_null", "foreign_key"})
 ADAPTER_ENFORCED_CONSTRAINTS: dict[str, frozenset[str]] = {
     "duckdb": frozenset(CONSTRAINT_KINDS),
@@ -69,7 +73,7 @@ ADAPTER_ENFORCED_CONSTRAINTS: dict[str, frozenset[str]] = {
     "bigquery": frozenset({"not_null"}),
     "redshift": frozenset({"not_null"}),
     "databricks": frozenset({"not_null", "check"}),
-    "spark": frozenset({"not_null", "check"}),
+    "spark": frozenset(),
 }
 # dbt applies constraints only when it creates the table itself.
 ENFORCING_MATERIALIZATIONS: frozenset[str] = frozenset({"table", "incremental"})
@@ -83,8 +87,13 @@ class ContractError(ValueError):
     """Invalid Tessera configuration on a model (one line naming model, key and remedy)."""
 
 
-def enforced_constraints(adapter_type: str | None) -> frozenset[str]:
-    """Constraint types the adapter's warehouse enforces."""
+def enforced_constraints(
+    adapter_type: str | None, supported: frozenset[str] | None = None
+) -> frozenset[str]:
+    """Constraint types the adapter's warehouse enforces: ``supported`` (what the adapter
+    itself declares) when known, else the fallback table for ``adapter_type``."""
+    if supported is not None:
+        return frozenset(k for k in supported if k in CONSTRAINT_KINDS)
     if not adapter_type:
         return DEFAULT_ENFORCED_CONSTRAINTS
     return ADAPTER_ENFORCED_CONSTRAINTS.get(adapter_type.lower(), DEFAULT_ENFORCED_CONSTRAINTS)
@@ -611,13 +620,11 @@ def _build_contract(
     materialization: str | None,
     enforced: bool,
     type_cache: dict[str | None, tuple[dict[str, Any], bool]],
+    enforcing: frozenset[str],
 ) -> Contract:
     asset_id = str(node["unique_id"])
     columns = _mapping(node.get("columns"))
-    g = _Guarantees(
-        enforced and materialization in ENFORCING_MATERIALIZATIONS,
-        enforced_constraints(adapter_type),
-    )
+    g = _Guarantees(enforced and materialization in ENFORCING_MATERIALIZATIONS, enforcing)
     required: set[str] = set()
     enums: dict[str, list[Any]] = {}
     properties: dict[str, Any] = {}
@@ -671,8 +678,13 @@ def extract_project(
     *,
     default_owner: str | None = None,
     default_compatibility: str = "backward",
+    enforced_constraint_types: frozenset[str] | None = None,
 ) -> Project:
     """Extract assets, models, exposures, lineage, groups and disabled models.
+
+    ``enforced_constraint_types``: the constraint types the adapter enforces, as its
+    ``CONSTRAINT_SUPPORT`` says (the plugin passes them); ``None`` uses the fallback table
+    for the manifest's adapter type.
 
     Raises :class:`ContractError` (one line) on invalid ``meta.tessera`` values or an
     invalid ``default_compatibility``.
@@ -684,6 +696,7 @@ def extract_project(
         )
     metadata = _mapping(manifest.get("metadata"))
     adapter_type = _opt_str(metadata.get("adapter_type"))
+    enforcing = enforced_constraints(adapter_type, enforced_constraint_types)
     nodes: Mapping[str, Any] = _mapping(manifest.get("nodes"))
 
     groups: dict[str, Group] = {}
@@ -748,6 +761,7 @@ def extract_project(
             materialization,
             enforced,
             type_cache,
+            enforcing,
         )
         assets[uid] = Asset(
             asset_id=uid,

@@ -303,6 +303,20 @@ def get_adapter(manifest: Any) -> Any:
     return get_adapter_by_type(manifest.metadata.adapter_type)  # type: ignore[no-untyped-call]
 
 
+def enforced_constraint_types(manifest: Any) -> frozenset[str] | None:
+    """The constraint types the registered adapter enforces, from its ``CONSTRAINT_SUPPORT``
+    (``ConstraintType`` -> ``ConstraintSupport``); ``None`` when it cannot be read."""
+    try:
+        support = type(get_adapter(manifest)).CONSTRAINT_SUPPORT
+        return frozenset(
+            str(getattr(kind, "value", kind))
+            for kind, level in dict(support).items()
+            if str(getattr(level, "value", level)) == "enforced"
+        )
+    except Exception:  # no adapter registered, or an adapter without the attribute
+        return None
+
+
 def target_path(manifest: Any) -> str | None:
     """The project's target folder (where dbt writes manifest.json), if known."""
     try:

@@ -159,6 +159,7 @@ class Evaluator:
                 default_compatibility=str(
                     self.config.get("tessera_default_compatibility") or "backward"
                 ),
+                enforced_constraint_types=dbt_compat.enforced_constraint_types(self.manifest),
             )
         except ContractError as exc:
             if self.gated:

@@ -781,3 +781,30 @@ def test_empty_manifest() -> None:
     p = extract_project({})
     assert p.assets == {} and p.models == {} and p.has_tessera_package is False
     assert p.adapter_type is None
+
+
+@pytest.mark.parametrize(
+    ("adapter_type", "module", "cls"),
+    [
+        ("duckdb", "dbt.adapters.duckdb", "DuckDBAdapter"),
+        ("postgres", "dbt.adapters.postgres", "PostgresAdapter"),
+        ("spark", "dbt.adapters.spark", "SparkAdapter"),
+    ],
+)
+def test_fallback_table_matches_the_installed_adapters(
+    adapter_type: str, module: str, cls: str
+) -> None:
+    # Manifest-only evaluation uses the table; inside dbt the plugin reads the adapter's own
+    # CONSTRAINT_SUPPORT: both must agree, or a contract's guarantees depend on the path.
+    adapter = getattr(pytest.importorskip(module), cls)
+    declared = frozenset(
+        str(kind.value)
+        for kind, level in adapter.CONSTRAINT_SUPPORT.items()
+        if level.value == "enforced"
+    )
+    assert enforced_constraints(adapter_type) == declared
+
+
+def test_declared_constraint_support_overrides_the_table() -> None:
+    assert enforced_constraints("duckdb", frozenset()) == frozenset()
+    assert enforced_constraints("spark", frozenset({"not_null", "bogus"})) == {"not_null"}
