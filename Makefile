@@ -11,7 +11,7 @@ endif
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test suite test-all lint typecheck unit integration bench install clean docs
+.PHONY: demo test suite test-all test-spark lint typecheck unit integration bench install clean docs
 
 $(STAMP): pyproject.toml constraints/dbt-$(DBT).txt scripts/install_dbt.py
 	# hatchling's editable install writes a plain .pth path, which dbt's plugin discovery sees.
@@ -50,7 +50,7 @@ test: lint typecheck suite
 # The last line gives the wall time and the CPU time (user, system) of the test run.
 suite: $(STAMP)
 	@start=$$(date +%s); \
-	$(BIN)/pytest tests -q -n $(PYTEST_WORKERS) --dist $(PYTEST_DIST); rc=$$?; \
+	$(BIN)/pytest tests -q -n $(PYTEST_WORKERS) --dist $(PYTEST_DIST) --ignore=tests/spark; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests (exit 5): failing" >&2; fi; \
 	cpu=$$(mktemp); times > "$$cpu"; \
 	echo "make $@: $$(( $$(date +%s) - start )) s wall; CPU user/system: $$(tail -n 1 "$$cpu")"; \
@@ -61,8 +61,32 @@ test-all:
 	$(MAKE) test DBT=1.11
 	$(MAKE) suite DBT=1.12
 
+# Spark 3.5 with the registry in an Iceberg catalog, end to end (tests/spark), in its own
+# virtualenv: about 400 MB of packages from the index (pyspark carries Spark's jars; the
+# Iceberg runtime comes from the snowpark-connect-deps-iceberg wheel, and the Jackson copy it
+# expects is relocated from pyspark's own jars). Needs Java 17. Not part of `make test`.
+SPARK_VENV  ?= .venv-spark
+SPARK_BIN   := $(SPARK_VENV)/bin
+SPARK_STAMP := $(SPARK_VENV)/.installed
+SPARK_JARS  := $(SPARK_VENV)/lib/python*/site-packages/pyspark/jars
+
+$(SPARK_STAMP): pyproject.toml constraints/dbt-1.11.txt tests/spark/shade_jackson.py
+	@test -x $(SPARK_BIN)/python || $(PYTHON) -m venv $(SPARK_VENV)
+	$(SPARK_BIN)/python -m pip install --quiet --upgrade pip
+	$(SPARK_BIN)/python -m pip install --quiet -c constraints/dbt-1.11.txt -e '.[spark]' 'pyspark==3.5.9' \
+		'snowpark-connect-deps-iceberg==1.0.3' 'pytest>=8' 'pytest-timeout>=2.3'
+	$(SPARK_BIN)/python tests/spark/shade_jackson.py $(SPARK_VENV)/iceberg-shaded-jackson.jar \
+		$(SPARK_JARS)/jackson-core-2.*.jar $(SPARK_JARS)/jackson-databind-2.*.jar \
+		$(SPARK_JARS)/jackson-annotations-2.*.jar
+	@touch $(SPARK_STAMP)
+
+# /usr/bin/time -v reports the wall time and the peak memory (maximum resident set size).
+test-spark: $(SPARK_STAMP)
+	@command -v java >/dev/null || { echo "make test-spark needs Java 17 (java on PATH)"; exit 2; }
+	/usr/bin/time -v $(SPARK_BIN)/pytest tests/spark -q -p no:cacheprovider
+
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf .venv .venv-1.* build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache integration_tests/target integration_tests/dbt_packages
+	rm -rf .venv .venv-1.* .venv-spark build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache integration_tests/target integration_tests/dbt_packages

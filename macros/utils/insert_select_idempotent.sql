@@ -31,6 +31,15 @@ on conflict ({{ key_columns | join(', ') }}) do nothing
     {{ return(tessera._merge_select(table, columns, select_sql, key_columns)) }}
 {% endmacro %}
 
+{#- Redshift and Trino have no "on conflict" (and Redshift enforces no unique key). -#}
+{% macro redshift__insert_select_idempotent(table, columns, select_sql, key_columns) %}
+    {{ return(tessera._merge_select(table, columns, select_sql, key_columns)) }}
+{% endmacro %}
+
+{% macro trino__insert_select_idempotent(table, columns, select_sql, key_columns) %}
+    {{ return(tessera._merge_select(table, columns, select_sql, key_columns)) }}
+{% endmacro %}
+
 {% macro spark__insert_select_idempotent(table, columns, select_sql, key_columns) %}
     {{ return(tessera._merge_select(table, columns, select_sql, key_columns)) }}
 {% endmacro %}

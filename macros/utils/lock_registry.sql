@@ -1,5 +1,7 @@
 {#- SQL that serializes writers of the registry until the next commit (PostgreSQL: a
-    transaction-scoped advisory lock keyed by the registry schema; elsewhere nothing).
+    transaction-scoped advisory lock keyed by the registry schema; elsewhere nothing:
+    Redshift, which dispatches to postgres__ variants, has no advisory locks and relies on
+    its serializable isolation, which rejects the second of two conflicting writers).
 
     PostgreSQL: the SQL opens the transaction itself ("begin; ..."). dbt commits by sending
     the text COMMIT, after which psycopg2 sends no BEGIN before the next statement on that
@@ -18,4 +20,8 @@
     {%- set relation = tessera.registry_relation() -%}
     {%- set key = local_md5('tessera|' ~ relation.database ~ '|' ~ relation.schema ~ '|' ~ name)[:15] | int(base=16) -%}
     {{ return('begin; select pg_advisory_xact_lock(' ~ key ~ ')') }}
+{% endmacro %}
+
+{% macro redshift__lock_registry(name) %}
+    {{ return('') }}
 {% endmacro %}

@@ -1,8 +1,9 @@
 {#- Execute SQL statements (a list of strings) under the statement name `name`, then commit.
     Default: one call carrying every statement separated by ";" (one round trip, one
-    transaction where the caller opened one). Spark and Databricks run one statement per
-    call: they refuse "a; b" in one call, and they have no multi-statement transactions, so
-    callers put the statement that may conflict with a concurrent writer first. -#}
+    transaction where the caller opened one). Spark, Databricks and Trino run one statement
+    per call: they refuse "a; b" in one call, and have no multi-statement transactions
+    (Trino: depends on the connector), so callers put the statement that may conflict with
+    a concurrent writer first. -#}
 {% macro run_statements(statements, name='tessera_write') %}
     {{ return(adapter.dispatch('run_statements', 'tessera')(statements, name)) }}
 {% endmacro %}
@@ -27,4 +28,8 @@
     {%- endfor -%}
     {%- do adapter.commit() -%}
     {{ return(statements | length) }}
+{% endmacro %}
+
+{% macro trino__run_statements(statements, name) %}
+    {{ return(tessera.spark__run_statements(statements, name)) }}
 {% endmacro %}

@@ -1,5 +1,5 @@
 {#- The table-constraint clause declaring a unique key in create table ('' where the adapter
-    cannot declare one: BigQuery; Spark and Databricks, which enforce none). -#}
+    cannot declare one: BigQuery; Spark, Databricks and Trino, which enforce none). -#}
 {% macro unique_constraint(columns) %}
     {{ return(adapter.dispatch('unique_constraint', 'tessera')(columns)) }}
 {% endmacro %}
@@ -13,5 +13,9 @@
 {% endmacro %}
 
 {% macro spark__unique_constraint(columns) %}
+    {{ return('') }}
+{% endmacro %}
+
+{% macro trino__unique_constraint(columns) %}
     {{ return('') }}
 {% endmacro %}

@@ -32,6 +32,14 @@
     {{ return(tessera._merge_rows(table, rows, key_columns, update_columns, columns, chunk_size)) }}
 {% endmacro %}
 
+{% macro redshift__upsert_rows(table, rows, key_columns, update_columns, columns, chunk_size) %}
+    {{ return(tessera._merge_rows(table, rows, key_columns, update_columns, columns, chunk_size)) }}
+{% endmacro %}
+
+{% macro trino__upsert_rows(table, rows, key_columns, update_columns, columns, chunk_size) %}
+    {{ return(tessera._merge_rows(table, rows, key_columns, update_columns, columns, chunk_size)) }}
+{% endmacro %}
+
 {% macro spark__upsert_rows(table, rows, key_columns, update_columns, columns, chunk_size) %}
     {{ return(tessera._merge_rows(table, rows, key_columns, update_columns, columns, chunk_size)) }}
 {% endmacro %}

@@ -65,7 +65,7 @@ def _one_line(exc: BaseException, limit: int = 500) -> str:
 
 
 # Engines with optimistic concurrency reject the second of two concurrent writers of a table
-# (Iceberg, Delta, BigQuery); the statement is safe to run again, once.
+# (Iceberg, Delta, BigQuery, Redshift); the statement is safe to run again, once.
 _WRITE_CONFLICTS = (
     "ValidationException",  # Iceberg: conflicting files found by the commit's validation
     "CommitFailedException",  # Iceberg: the table changed and the commit gave up retrying
@@ -74,6 +74,7 @@ _WRITE_CONFLICTS = (
     "ConcurrentDeleteDeleteException",
     "ConcurrentTransactionException",
     "due to concurrent update",  # BigQuery
+    "Serializable isolation violation",  # Redshift
 )
 
 
