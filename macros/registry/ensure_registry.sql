@@ -9,6 +9,9 @@
     {%- if plan.tables | length == 0 and plan.columns | length == 0 -%}
         {{ return({'created': [], 'added': [], 'version': tessera.registry_schema_version()}) }}
     {%- endif -%}
+    {#- Before anything is created: an engine that cannot hold the registry in the format it
+        would get (plain Spark tables) is refused here, with nothing written. -#}
+    {%- set options = tessera.table_options() if plan.tables else '' -%}
     {%- set lock_sql = tessera.lock_registry('init') -%}
     {%- if lock_sql -%}
         {%- call statement('tessera_init_lock', fetch_result=false, auto_begin=true) -%}{{ lock_sql }}{%- endcall -%}
@@ -21,7 +24,6 @@
     {%- endif -%}
     {%- set plan = tessera._registry_plan() -%}
     {%- set statements = [] -%}
-    {%- set options = tessera.table_options() if plan.tables else '' -%}
     {%- for spec in plan.tables -%}
         {%- set columns = [] -%}
         {%- for column in spec.columns -%}

@@ -282,3 +282,25 @@ def test_two_concurrent_publishers_of_one_version_leave_one_row(project: SparkPr
         "and entity_id = 'model.spark_shop.payments'"
     )
     assert audited == [(1,)], results
+
+
+def test_plain_spark_tables_are_refused_with_one_line(project: SparkProject) -> None:
+    # spark_catalog would make parquet tables, which cannot be merged, updated or deleted
+    # from: refused before anything is created, naming the variable that fixes it.
+    refused = project.dbt(
+        "run-operation", "tessera.init", "--vars", "{tessera_schema: plain_tessera}", expect=False
+    )
+    assert "tessera_table_format" in refused.text, refused.text
+    assert "plain_tessera" not in {str(r[0]) for r in project.sql("show schemas")}
+    # An existing registry table that is not Delta or Iceberg is refused as well.
+    project.sql("create schema if not exists legacy_tessera")
+    project.sql("create table legacy_tessera.tessera_teams (name string) using parquet")
+    legacy = project.dbt(
+        "run-operation",
+        "tessera.init",
+        "--vars",
+        "{tessera_schema: legacy_tessera, tessera_table_format: iceberg}",
+        expect=False,
+    )
+    assert "parquet" in legacy.text and "tessera_table_format" in legacy.text, legacy.text
+    assert [str(r[1]) for r in project.sql("show tables in legacy_tessera")] == ["tessera_teams"]
