@@ -242,14 +242,25 @@ def test_hostile_team_description_round_trips(project: SparkProject) -> None:
 
 
 def test_two_concurrent_publishers_of_one_version_leave_one_row(project: SparkProject) -> None:
-    # A build that records payments' candidate 1.0.0 without publishing it ...
+    # A build that records a candidate version of payments (a column added) without
+    # publishing it ...
+    before = project.versions("payments")
+    (project.dir / "models" / "payments.sql").write_text(
+        "select cast(1 as int) as payment_id, cast(9.5 as double) as amount,"
+        " cast('EUR' as string) as currency\n"
+    )
+    models_yml = project.dir / "models" / "_models.yml"
+    spec = yaml.safe_load(models_yml.read_text())
+    spec["models"][1]["columns"].append({"name": "currency", "data_type": "string"})
+    models_yml.write_text(yaml.safe_dump(spec, sort_keys=False))
     project.dbt("build", "-s", "payments", "--vars", "{tessera_publish: false}")
-    assert project.versions("payments") == []
-    invocation = project.sql(
-        f"select invocation_id from {REGISTRY}.tessera_checks "
-        "where asset_id = 'model.spark_shop.payments' and next_version = '1.0.0' "
+    assert project.versions("payments") == before
+    invocation, candidate = project.sql(
+        f"select invocation_id, next_version from {REGISTRY}.tessera_checks "
+        "where asset_id = 'model.spark_shop.payments' and next_version is not null "
         "order by checked_at desc limit 1"
-    )[0][0]
+    )[0]
+    assert str(candidate) not in before
     # ... then two publishers of that candidate at once, each on its own connection.
     manifest = project.dbt("parse").result
     barrier = threading.Barrier(2)
@@ -269,7 +280,7 @@ def test_two_concurrent_publishers_of_one_version_leave_one_row(project: SparkPr
         t.start()
     for t in threads:
         t.join(timeout=600)
-    assert project.versions("payments") == ["1.0.0"], results
+    assert project.versions("payments") == [*before, str(candidate)], results
     outcomes = [r for r in results.values() if not isinstance(r, Exception)]
     failures = [r for r in results.values() if isinstance(r, Exception)]
     # A publisher either wins, finds the version already there, or (after its one retry)
@@ -279,7 +290,7 @@ def test_two_concurrent_publishers_of_one_version_leave_one_row(project: SparkPr
         assert "\n" not in str(exc) and "another writer" in str(exc), results
     audited = project.sql(
         f"select count(*) from {REGISTRY}.tessera_audit_log where action = 'contract_published' "
-        "and entity_id = 'model.spark_shop.payments'"
+        f"and entity_id = 'model.spark_shop.payments' and details_json like '%\"{candidate}\"%'"
     )
     assert audited == [(1,)], results
 
