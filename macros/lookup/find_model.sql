@@ -72,10 +72,13 @@
         {{ return(none) }}
     {%- endif -%}
     {%- set found = {'owner': spec.get('owner') if spec is mapping else none} -%}
-    {%- if found.owner is none and node.config.get('group') and graph.get('groups') -%}
-        {%- for group in graph.groups.values() if group.name == node.config.group -%}
-            {%- do found.update({'owner': group.owner.name}) -%}
-        {%- endfor -%}
+    {#- The same rule as tessera_dbt.core.extract._resolve_owner: meta owner, group name,
+        tessera_team, tessera_default_owner. -#}
+    {%- if found.owner is none and node.config.get('group') -%}
+        {%- do found.update({'owner': node.config.group}) -%}
+    {%- endif -%}
+    {%- if found.owner is none and tessera.get_config_var('tessera_team') -%}
+        {%- do found.update({'owner': tessera.get_config_var('tessera_team')}) -%}
     {%- endif -%}
     {{ return({
         'asset_id': node.unique_id,

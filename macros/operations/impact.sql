@@ -25,7 +25,7 @@
 
     {#- Downstream nodes, breadth first, from the project's graph. -#}
     {%- set groups = {} -%}
-    {%- for g in (graph.get('groups') or {}).values() -%}{%- do groups.update({g.name: g.owner.name or g.owner.email}) -%}{%- endfor -%}
+    {%- for g in (graph.get('groups') or {}).values() -%}{%- do groups.update({g.name: g.name}) -%}{%- endfor -%}
     {%- set everything = {} -%}
     {%- set children = {} -%}
     {%- for node in (graph.nodes.values() | list) + (graph.exposures.values() | list) if node.resource_type != 'test' -%}

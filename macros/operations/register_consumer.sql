@@ -3,7 +3,7 @@
     Registers (or updates) a team as a consumer of an asset, and adds it to the open
     proposals of that asset it is affected by. On a versioned model the registration is on
     the model and follows its latest_version, unless `version` (or `model: name.vN`) pins
-    one dbt version. -#}
+    one dbt version (then it is on that version's asset). -#}
 {% macro register_consumer(model=none, team=none, columns=none, pinned_major=none, version=none, note=none) %}
     {%- set op = 'register_consumer' -%}
     {%- do tessera.reject_unknown_args(op, kwargs, ['model', 'team', 'columns', 'pinned_major', 'note', 'version']) -%}
@@ -29,8 +29,9 @@
     {%- elif asset.version is not none and (model == asset.asset_id or model.endswith('.v' ~ asset.version)) -%}
         {%- set model_version = asset.version | string -%}
     {%- endif -%}
-    {#- A registration on a versioned model is on the model (the unique_id without the version). -#}
-    {%- set registration_id = asset.asset_id if asset.version is none else (asset.asset_id.split('.')[:3] | join('.')) -%}
+    {#- On a versioned model an unpinned registration is on the model (the unique_id without the
+        version) and follows its latest_version; a pinned one is on that version. -#}
+    {%- set registration_id = asset.asset_id if (asset.version is none or model_version is not none) else (asset.asset_id.split('.')[:3] | join('.')) -%}
     {%- do tessera.ensure_registry() -%}
     {%- do tessera.find_team(op, 'team', team) -%}
     {%- set asset_id = asset.asset_id -%}

@@ -21,7 +21,11 @@
     {%- set rows = tessera.run_select('select asset_id, source, source_ref from ' ~ registrations ~ ' where deleted_at is null and asset_id in (' ~ ids | join(', ') ~ ') and team = ' ~ tessera.quote_literal(team)) -%}
     {%- set sources = rows | map(attribute='source') | list -%}
     {%- set manual = rows | selectattr('source', 'equalto', 'manual') | list -%}
-    {%- if manual | length > 0 -%}{%- set asset_id = manual[0].asset_id -%}{%- endif -%}
+    {#- Both a pinned (on the version) and an unpinned (on the model) one: the way model names it. -#}
+    {%- set named = asset_id if (model == asset_id or (asset.version is not none and model.endswith('.v' ~ asset.version))) else model_id -%}
+    {%- set preferred = manual | selectattr('asset_id', 'equalto', named) | list -%}
+    {%- if preferred | length > 0 -%}{%- set asset_id = named -%}
+    {%- elif manual | length > 0 -%}{%- set asset_id = manual[0].asset_id -%}{%- endif -%}
     {%- if 'manual' not in sources -%}
         {%- if sources | length > 0 -%}
             {%- do tessera.refuse(op, 'team', team, 'consumes ' ~ asset_id ~ ' through ' ~ sources | join(', ') ~ ', not a manual registration', 'change the exposure or ref in the project instead') -%}

@@ -30,7 +30,7 @@ from tessera_dbt.cli._common import (
     options_from,
     require_project,
 )
-from tessera_dbt.cli.dbt_runner import DbtOptions, invoke, one_line
+from tessera_dbt.cli.dbt_runner import MISSING_PACKAGE, DbtOptions, invoke, one_line
 
 CHECK_ONLY_ENV = "TESSERA_CHECK_ONLY"
 ARTIFACT = "tessera_check.json"
@@ -131,8 +131,8 @@ def _check_manifest(options: DbtOptions, fmt: str) -> dict[str, Any]:
         fail(one_line(str(exc)), fmt)
     if report is None or not isinstance(report.get("decisions"), list):
         fail(
-            "Tessera did not evaluate the project: list the tessera package in packages.yml "
-            "and run `dbt deps`"
+            "Tessera did not evaluate the project. "
+            + MISSING_PACKAGE
             + (f" ({report['error']})" if report and report.get("error") else ""),
             fmt,
         )

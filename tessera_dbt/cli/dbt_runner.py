@@ -306,8 +306,25 @@ def run_operation(
         args += ["--args", json.dumps(given)]
     outcome = invoke(args, options)
     if not outcome.success:
-        raise DbtError(outcome.error_line())
+        raise DbtError(explain_failure(outcome.error_line()))
     return outcome
+
+
+#: What every CLI command says when the project lacks Tessera's dbt package (as tessera check).
+MISSING_PACKAGE = (
+    "Tessera's dbt package is not installed in this project: list the tessera package in "
+    "packages.yml (`tessera package-path` prints a folder for `local:`) and run `dbt deps`"
+)
+
+
+def explain_failure(line: str) -> str:
+    """dbt's one-line failure, or what to do when it means the package is missing."""
+    lowered = line.lower()
+    if "could not find a macro" in lowered or (
+        "macro" in lowered and "tessera" in lowered and "not found" in lowered
+    ):
+        return MISSING_PACKAGE
+    return line
 
 
 def operation_json(

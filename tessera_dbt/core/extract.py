@@ -110,7 +110,7 @@ class Asset:
     version: str | None
     latest_version: str | None
     owner: str | None
-    owner_source: str  # "meta" | "group" | "default" | "none"
+    owner_source: str  # "meta" | "group" | "team" | "default" | "none"
     compatibility: str
     guarantee_mode: str
     contract: Contract
@@ -201,8 +201,16 @@ class Group:
     owner_email: str | None
 
     @property
-    def team(self) -> str | None:
-        """The owner as a Tessera team: its name, else its email."""
+    def team(self) -> str:
+        """The group as a Tessera team: its name (the owner's name and email are its
+        contact, :attr:`contact`)."""
+        return self.name
+
+    @property
+    def contact(self) -> str | None:
+        """The group owner, as people reach them: ``name <email>``."""
+        if self.owner_name and self.owner_email:
+            return f"{self.owner_name} <{self.owner_email}>"
         return self.owner_name or self.owner_email
 
 
@@ -431,12 +439,17 @@ def _resolve_owner(
     group: str | None,
     groups: Mapping[str, Group],
     default_owner: str | None,
+    team: str | None = None,
 ) -> tuple[str | None, str]:
+    """meta.tessera.owner, else the dbt group's name, else var tessera_team, else var
+    tessera_default_owner (DESIGN §3). The one implementation: Jinja's find_model mirrors it."""
     owner = meta.get("owner")
     if isinstance(owner, str) and owner.strip():
         return owner.strip(), "meta"
-    if group and group in groups and groups[group].team:
+    if group and group in groups:
         return groups[group].team, "group"
+    if team:
+        return team, "team"
     if default_owner:
         return default_owner, "default"
     return None, "none"
@@ -679,6 +692,7 @@ def extract_project(
     default_owner: str | None = None,
     default_compatibility: str = "backward",
     enforced_constraint_types: frozenset[str] | None = None,
+    team: str | None = None,
 ) -> Project:
     """Extract assets, models, exposures, lineage, groups and disabled models.
 
@@ -733,7 +747,7 @@ def extract_project(
         # folder-level `+meta: {tessera: {owner: ...}}` reaches every model of the folder.
         is_asset = enforced or meta.get("asset") is True
         group = node.get("group") or config.get("group") or None
-        owner, owner_source = _resolve_owner(meta, group, groups, default_owner)
+        owner, owner_source = _resolve_owner(meta, group, groups, default_owner, team)
         version = _opt_str(node.get("version"))
         access = _opt_str(node.get("access") or config.get("access"))
         models[uid] = ModelInfo(

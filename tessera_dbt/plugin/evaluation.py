@@ -156,6 +156,7 @@ class Evaluator:
             project = extract_project(
                 self.projection,
                 default_owner=self.config.get("tessera_default_owner"),
+                team=self.config.get("tessera_team") or None,
                 default_compatibility=str(
                     self.config.get("tessera_default_compatibility") or "backward"
                 ),
@@ -210,6 +211,8 @@ class Evaluator:
         self._log(project, result, fresh)
         if self.operation is None:
             for line in stale_registrations(result, view):
+                dbt_compat.log_warning(line)
+            for line in owner_changes(project, state):
                 dbt_compat.log_warning(line)
         if owed and self.operation is None:
             dbt_compat.log_warning(render_owed(owed))
@@ -637,6 +640,22 @@ def _file_path(path: str | None) -> str | None:
     if path and "://" in path:
         return path.split("://", 1)[1]
     return path
+
+
+def owner_changes(project: Project, state: RegistryState) -> list[str]:
+    """One line per asset whose owner team differs from the one the registry records."""
+    out: list[str] = []
+    for a in sorted(project.assets.values(), key=lambda a: a.asset_id):
+        record = state.assets.get(a.asset_id)
+        if record is None or record.deleted_at is not None or not record.owner_team:
+            continue
+        if a.owner and a.owner != record.owner_team:
+            out.append(
+                f"Tessera: the owner of {a.display_name} changes from {record.owner_team} to "
+                f"{a.owner} ({a.owner_source}); {record.owner_team} stays a team, and open "
+                "proposals keep their affected teams"
+            )
+    return out
 
 
 def retired_versions(result: GateResult) -> list[Decision]:

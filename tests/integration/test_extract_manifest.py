@@ -124,7 +124,7 @@ def test_shop_consumers_lineage_and_groups(shop: Project) -> None:
     assert p.models["model.shop.stg_orders"].owner == "core-data"
     assert p.models["model.shop.customer_stats"].owner_source == "default"
     assert {g.name: g.team for g in p.groups.values()} == {
-        "core": "core-data",
+        "core-data": "core-data",
         "marketing": "marketing",
     }
     assert p.disabled == {}

@@ -262,9 +262,11 @@ def test_operations_happy_path_and_audit(shared: DbtProject) -> None:
         "from {schema}.tessera_registrations where team like 'hp-%' order by asset_id, team"
     )
     v1, v2 = "model.registry_fixture.accounts.v1", "model.registry_fixture.accounts.v2"
+    # On a versioned model: unpinned on the model (follows latest_version), pinned on a version.
+    model = "model.registry_fixture.accounts"
     assert regs == [
+        (model, "hp-finance", "manual", None, None, "v2 by default", True),
         (v1, "hp-finance", "manual", None, None, None, True),
-        (v2, "hp-finance", "manual", None, None, "v2 by default", True),
         (v2, "hp-growth", "manual", None, None, None, True),
         ("model.registry_fixture.customers", "hp-finance", "manual", None, None, None, False),
         (ORDERS, "hp-core", "manual", '["amount"]', None, None, True),

@@ -113,3 +113,15 @@ def test_a_shipping_removal_warns_about_registrations_that_still_list_the_column
     assert "2.0.0" in line and "tessera register orders --team growth" in line
     d.verdict = "blocked"
     assert stale_registrations(GateResult(decisions=[d]), view) == []
+
+
+def test_cli_says_what_tessera_check_says_when_the_package_is_missing() -> None:
+    from tessera_dbt.cli.dbt_runner import MISSING_PACKAGE, explain_failure
+
+    assert explain_failure('Compilation Error: could not find a macro "status"') == (
+        MISSING_PACKAGE
+    )
+    assert "packages.yml" in MISSING_PACKAGE and "dbt deps" in MISSING_PACKAGE
+    assert explain_failure("tessera.status: model = x is not a model") == (
+        "tessera.status: model = x is not a model"
+    )

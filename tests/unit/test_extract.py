@@ -271,8 +271,9 @@ def test_owner_from_meta_then_group_then_default() -> None:
         "payments",
         "meta",
     )
+    # The group's name, not its owner's name (that is the team's contact).
     assert (p.assets["model.shop.b"].owner, p.assets["model.shop.b"].owner_source) == (
-        "core-data",
+        "core",
         "group",
     )
     assert (p.assets["model.shop.c"].owner, p.assets["model.shop.c"].owner_source) == (
@@ -286,6 +287,13 @@ def test_owner_from_meta_then_group_then_default() -> None:
         None,
         "none",
     )
+    # tessera_team names the project's owner team, before tessera_default_owner.
+    p3 = extract_project(m, default_owner="platform", team="checkout")
+    assert (p3.assets["model.shop.c"].owner, p3.assets["model.shop.c"].owner_source) == (
+        "checkout",
+        "team",
+    )
+    assert p3.assets["model.shop.b"].owner == "core"
 
 
 def test_group_owner_email_when_no_name() -> None:
@@ -295,7 +303,9 @@ def test_group_owner_email_when_no_name() -> None:
         "name": "g",
         "owner": {"name": None, "email": "g@example.com"},
     }
-    assert extract_project(m).assets["model.shop.a"].owner == "g@example.com"
+    p = extract_project(m)
+    assert p.assets["model.shop.a"].owner == "g"
+    assert p.groups["g"].contact == "g@example.com"
 
 
 def test_config_meta_wins_over_node_meta() -> None:
@@ -748,7 +758,7 @@ def test_models_children_and_descendants() -> None:
     assert info.depends_on == ("model.shop.orders",)
     assert info.compiled_code == "select order_id from orders"
     assert p.models["model.shop.report"].owner == "platform"
-    assert p.owner_of("model.shop.orders") == "core-data"
+    assert p.owner_of("model.shop.orders") == "core"
     assert p.owner_of("source.x.y") is None
 
 
@@ -760,7 +770,8 @@ def test_groups_and_project_metadata() -> None:
     assert p.invocation_id == "inv-1"
     assert p.has_tessera_package is True
     g = p.groups["core"]
-    assert (g.unique_id, g.owner_name, g.team) == ("group.shop.core", "core-data", "core-data")
+    assert (g.unique_id, g.owner_name, g.team) == ("group.shop.core", "core-data", "core")
+    assert g.contact == "core-data"
     assert extract_project(shop(tessera_package=False)).has_tessera_package is False
 
 
