@@ -61,9 +61,14 @@ def register_command(
 @click.command("unregister")
 @click.argument("model")
 @click.option("--team", required=True, help="The consuming team.")
-@click.option("--note", help="Why (kept in the audit log).")
+@click.option("--reason", help="Why (kept in the audit log).")
+# --reason says why an action happens, everywhere; the old name still works.
+@click.option("--note", "old_reason", hidden=True)
 @dbt_options
 @format_option("text", "json")
-def unregister_command(model: str, team: str, note: str | None, fmt: str, **kw: Any) -> None:
+def unregister_command(
+    model: str, team: str, reason: str | None, old_reason: str | None, fmt: str, **kw: Any
+) -> None:
     """End TEAM's manual registration on MODEL (tessera.unregister_consumer)."""
-    act("unregister_consumer", {"model": model, "team": team, "note": note}, options_from(kw), fmt)
+    args = {"model": model, "team": team, "note": reason or old_reason}
+    act("unregister_consumer", args, options_from(kw), fmt)

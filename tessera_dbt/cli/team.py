@@ -34,12 +34,15 @@ def team_create(name: str, description: str | None, fmt: str, **kw: Any) -> None
 
 @team_group.command("delete")
 @click.argument("name")
-@click.option("--description", help="Why (kept in the audit log).")
+@click.option("--reason", help="Why (kept in the audit log).")
+# --reason says why an action happens, everywhere; the old name still works.
+@click.option("--description", "old_reason", hidden=True)
 @dbt_options
 @format_option("text", "json")
-def team_delete(name: str, description: str | None, fmt: str, **kw: Any) -> None:
+def team_delete(name: str, reason: str | None, old_reason: str | None, fmt: str, **kw: Any) -> None:
     """Delete a team; `tessera team restore` undoes it (tessera.delete_team)."""
-    act("delete_team", {"name": name, "description": description}, options_from(kw), fmt)
+    args = {"name": name, "description": reason or old_reason}
+    act("delete_team", args, options_from(kw), fmt)
 
 
 @team_group.command("restore")

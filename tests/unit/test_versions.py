@@ -138,3 +138,21 @@ def test_removing_the_version_consumers_use_blocks_until_its_deprecation_date() 
         [], with_model_versions(past, project, known, {}), removed=removed, today="2026-01-01"
     )
     assert [d.verdict for d in result.decisions] == ["retired"]
+
+
+def test_a_changed_owner_is_told() -> None:
+    from tessera_dbt.plugin.evaluation import owner_changes
+    from tessera_dbt.plugin.registry import AssetRecord, RegistryState
+
+    node = _node("orders", None, None)
+    node["config"]["meta"] = {"tessera": {"owner": "payments"}}
+    project = _project(node)
+    state = RegistryState(
+        assets={"model.shop.orders": AssetRecord("model.shop.orders", owner_team="core-data")}
+    )
+    [line] = owner_changes(project, state)
+    assert "owner of orders changes from core-data to payments" in line
+    same = RegistryState(
+        assets={"model.shop.orders": AssetRecord("model.shop.orders", owner_team="payments")}
+    )
+    assert owner_changes(project, same) == []
