@@ -469,7 +469,7 @@ def _registration_keys(
 ) -> set[tuple[Any, ...]]:
     """What the derived-registration sync compares, for every active registration."""
     return {
-        (asset_id, r.team, r.source, r.columns, r.source_ref or None, r.pinned_major)
+        (asset_id, r.team, r.source, r.columns, r.source_ref or None, r.pinned_major, r.star_refs)
         for asset_id, regs in registrations.items()
         for r in regs
     }
