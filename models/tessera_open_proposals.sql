@@ -16,8 +16,8 @@ team_answers as (
         pt.proposal_id,
         count(*) as affected_teams,
         sum(case when la.response is not null then 1 else 0 end) as answered_teams,
-        sum(case when la.response in ('approved', 'migrating') then 1 else 0 end) as approved_teams,
-        sum(case when la.response = 'blocked' then 1 else 0 end) as blocked_teams,
+        sum(case when la.response in {{ tessera.sql_in(tessera.vocabulary().responses.agreeing) }} then 1 else 0 end) as approved_teams,
+        sum(case when la.response = {{ tessera.quote_literal(tessera.vocabulary().responses.blocking) }} then 1 else 0 end) as blocked_teams,
         sum(case when la.response is null then 1 else 0 end) as pending_teams
     from {{ source('tessera_registry', 'tessera_proposal_teams') }} as pt
     left join latest_answers as la
@@ -48,4 +48,4 @@ left join team_answers as t
     on t.proposal_id = p.proposal_id
 left join {{ source('tessera_registry', 'tessera_assets') }} as a
     on a.asset_id = p.asset_id
-where p.status in ('pending', 'approved', 'rejected')
+where p.status in {{ tessera.sql_in(tessera.vocabulary().statuses.open) }}

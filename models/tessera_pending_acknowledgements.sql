@@ -45,5 +45,5 @@ left join latest_answers as la
     on la.proposal_id = pt.proposal_id and la.team = pt.team and la.answer_rank = 1
 left join {{ source('tessera_registry', 'tessera_assets') }} as a
     on a.asset_id = p.asset_id
-where p.status in ('pending', 'approved', 'rejected')
-    and (la.response is null or la.response not in ('approved', 'migrating'))
+where p.status in {{ tessera.sql_in(tessera.vocabulary().statuses.open) }}
+    and (la.response is null or la.response not in {{ tessera.sql_in(tessera.vocabulary().responses.agreeing) }})

@@ -10,7 +10,9 @@
     Manual registrations are never touched. A derived row belongs to the projects named in its
     source_ref (unique_ids "<type>.<project>.<name>", comma-separated).
     registrations: list of {asset_id, team, source, columns (list or none), source_ref (list),
-    star_refs (list: the models among source_ref selecting * into an enforced contract)}.
+    star_refs (list: the models among source_ref selecting * into an enforced contract)} as
+    they are to be stored: the plugin already joined them with what other projects' builds
+    recorded on the same rows (tessera_dbt.core.consumers.merged_derived).
     Returns {'registered': [...], 'updated': [...], 'removed': [...], 'joined': [...]}
     ("asset_id team source" strings; joined: "proposal_id team"). -#}
 {% macro sync_derived_registrations(project_name, registrations, actor=none) %}
@@ -22,7 +24,7 @@
     {%- for r in registrations if r.team not in teams -%}{%- do teams.append(r.team) -%}{%- endfor -%}
     {%- do tessera.ensure_teams(teams, actor=actor, reason='consumer through an exposure or a ref') -%}
     {%- set existing = {} -%}
-    {%- for row in tessera.run_select('select asset_id, team, source, columns_json, source_ref, star_refs, deleted_at from ' ~ rel ~ " where source in ('exposure', 'ref')") -%}
+    {%- for row in tessera.run_select('select asset_id, team, source, columns_json, source_ref, star_refs, deleted_at from ' ~ rel ~ ' where source in ' ~ tessera.sql_in(tessera.vocabulary().sources.derived)) -%}
         {%- do existing.update({tojson([row.asset_id, row.team, row.source]): row}) -%}
     {%- endfor -%}
     {%- set actor = actor if actor is not none else tessera.current_actor() -%}
@@ -40,18 +42,6 @@
         {%- set stars = (r.get('star_refs') or []) | list -%}
         {%- set e = existing.get(key) -%}
         {%- set where = ' where asset_id = ' ~ q(r.asset_id) ~ ' and team = ' ~ q(r.team) ~ ' and source = ' ~ q(r.source) -%}
-        {%- if e is not none and e.deleted_at is none -%}
-            {%- set others = [] -%}
-            {%- for ref in (e.source_ref or '').split(',') if ref | trim and (ref | trim).split('.')[1:2] != [project_name] and ref | trim not in refs -%}
-                {%- do others.append(ref | trim) -%}
-            {%- endfor -%}
-            {%- if others -%}
-                {%- set refs = (refs + others) | sort -%}
-                {%- for ref in (e.star_refs or '').split(',') if ref | trim in others -%}{%- do stars.append(ref | trim) -%}{%- endfor -%}
-                {%- set theirs = fromjson(e.columns_json) if e.columns_json else none -%}
-                {%- set columns = none if columns is none or theirs is none else (columns + theirs) | unique | sort -%}
-            {%- endif -%}
-        {%- endif -%}
         {%- set columns_json = tojson(columns) if columns is not none else none -%}
         {%- set source_ref = refs | join(',') -%}
         {%- set star_refs = (stars | unique | sort | join(',')) or none -%}
@@ -101,7 +91,7 @@
         {%- for t in touched if q(t.asset_id) not in ids -%}{%- do ids.append(q(t.asset_id)) -%}{%- endfor -%}
         {%- set p_rel = tessera.registry_relation('tessera_proposals') -%}
         {%- set open = tessera.run_select('select proposal_id, asset_id, status, base_version, changes_json from ' ~ p_rel
-            ~ " where status in ('pending', 'approved', 'rejected') and asset_id in (" ~ ids | join(', ') ~ ') order by created_at, proposal_id') -%}
+            ~ ' where status in ' ~ tessera.sql_in(tessera.vocabulary().statuses.open) ~ ' and asset_id in (' ~ ids | join(', ') ~ ') order by created_at, proposal_id') -%}
         {%- if open -%}
             {%- set p_ids = [] -%}
             {%- for p in open -%}{%- do p_ids.append(q(p.proposal_id)) -%}{%- endfor -%}
@@ -112,13 +102,15 @@
             {%- set reopened = [] -%}
             {%- for t in touched -%}
                 {%- for p in open if p.asset_id == t.asset_id and tojson([p.proposal_id, t.team]) not in answering -%}
-                    {%- set reason = tessera.registration_affected_by(p.changes_json, p.base_version, t.columns, none, t.source) -%}
+                    {%- set reason = tessera.registration_affected_by(p.changes_json, p.base_version, t.columns, none, t.source, t.team) -%}
                     {%- if reason is not none -%}
                         {%- do answering.append(tojson([p.proposal_id, t.team])) -%}
                         {%- do statements.extend(tessera.insert_rows('tessera_proposal_teams', [{'proposal_id': p.proposal_id, 'team': t.team, 'reason': reason, 'added_at': now}])) -%}
+                        {#- An approved proposal waits again (audited as proposal_team_added below). -#}
                         {%- if p.status == 'approved' and p.proposal_id not in reopened -%}
                             {%- do reopened.append(p.proposal_id) -%}
-                            {%- do statements.append('update ' ~ p_rel ~ " set status = 'pending', updated_at = " ~ q(now) ~ ' where proposal_id = ' ~ q(p.proposal_id)) -%}
+                            {%- do statements.extend(tessera._set_proposal_status([{'proposal_id': p.proposal_id, 'previous_status': p.status, 'action': none}],
+                                tessera.vocabulary().statuses.initial, actor, now)) -%}
                         {%- endif -%}
                         {%- do audit.append(tessera.audit_row('proposal_team_added', 'proposal', p.proposal_id, {'team': t.team, 'reason': reason, 'previous_status': p.status}, actor, now, audit | length)) -%}
                         {%- do out.joined.append(p.proposal_id ~ ' ' ~ t.team) -%}

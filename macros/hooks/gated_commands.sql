@@ -1,4 +1,4 @@
 {#- The dbt commands the gate blocks (flags.WHICH; retry reports the retried command). -#}
 {% macro gated_commands() %}
-    {{ return(['build', 'run', 'seed', 'snapshot', 'retry', 'clone']) }}
+    {{ return(tessera.vocabulary().commands.gated) }}
 {% endmacro %}

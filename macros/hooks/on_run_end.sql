@@ -6,7 +6,7 @@
     plugin recorded for this invocation in tessera_checks. An unchanged fingerprint has no
     candidate, so it publishes nothing. -#}
 {% macro on_run_end(results) %}
-    {%- if not execute or flags.WHICH not in ['build', 'run'] -%}
+    {%- if not execute or flags.WHICH not in tessera.vocabulary().commands.publishing -%}
         {{ return('') }}
     {%- endif -%}
     {%- if not tessera.get_config_var('tessera_publish') -%}

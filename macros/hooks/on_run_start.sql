@@ -23,7 +23,7 @@ select row_kind, asset_id, model_name, verdict, message, blocks_all,
        case when row_kind = 'summary' then details_json end as details_json
 from {{ tessera.registry_relation('tessera_checks') }}
 where invocation_id = {{ tessera.quote_literal(evaluation_id) }}
-  and (row_kind = 'summary' or verdict = 'blocked')
+  and (row_kind = 'summary' or verdict = {{ tessera.quote_literal(tessera.vocabulary().verdicts.blocked) }})
     {%- endset -%}
     {%- set rows = tessera.run_select(sql) -%}
     {%- set summaries = rows | selectattr('row_kind', 'equalto', 'summary') | list -%}

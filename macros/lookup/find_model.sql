@@ -71,21 +71,14 @@
     {%- if not contract.get('enforced') and not (spec is mapping and spec.get('asset') is sameas true) -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set found = {'owner': spec.get('owner') if spec is mapping else none} -%}
-    {#- The same rule as tessera_dbt.core.extract._resolve_owner: meta owner, group name,
-        tessera_team, tessera_default_owner. -#}
-    {%- if found.owner is none and node.config.get('group') -%}
-        {%- do found.update({'owner': node.config.group}) -%}
-    {%- endif -%}
-    {%- if found.owner is none and tessera.get_config_var('tessera_team') -%}
-        {%- do found.update({'owner': tessera.get_config_var('tessera_team')}) -%}
-    {%- endif -%}
+    {%- set groups = (graph.get('groups') or {}).values() | map(attribute='name') | list -%}
+    {%- set owner = tessera.model_owner(spec, node.config.get('group'), groups, tessera.get_config_var('tessera_default_owner'), tessera.get_config_var('tessera_team')) -%}
     {{ return({
         'asset_id': node.unique_id,
         'name': node.name,
         'package_name': node.package_name,
         'version': node.version,
-        'owner': found.owner if found.owner is not none else tessera.get_config_var('tessera_default_owner'),
+        'owner': owner,
         'compatibility': (spec.get('compatibility') if spec is mapping else none) or tessera.get_config_var('tessera_default_compatibility'),
         'columns': node.columns.keys() | list,
         'in_project': true,

@@ -27,7 +27,7 @@ left join {{ assets }} as a on a.asset_id = p.asset_id
         {%- set argument = 'model' -%}
         {%- set value = model -%}
     {%- endif -%}
-    {%- set rows = tessera.run_select(select_sql ~ " where p.asset_id = " ~ tessera.quote_literal(asset.asset_id) ~ " and p.status in ('pending', 'approved', 'rejected') order by p.created_at") -%}
+    {%- set rows = tessera.run_select(select_sql ~ " where p.asset_id = " ~ tessera.quote_literal(asset.asset_id) ~ ' and p.status in ' ~ tessera.sql_in(tessera.vocabulary().statuses.open) ~ ' order by p.created_at') -%}
     {%- if rows | length == 0 -%}
         {%- do tessera.refuse(op, argument, value, 'has no open proposal', 'a proposal id (see tessera.list_proposals) or a model with one open proposal') -%}
     {%- elif rows | length > 1 -%}

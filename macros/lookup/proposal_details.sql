@@ -17,21 +17,19 @@
         {%- set item = tessera.jsonable(p) -%}
         {%- set changes = fromjson(p.changes_json) if p.changes_json else [] -%}
         {%- do item.pop('changes_json') -%}
-        {%- do item.update({'changes': changes, 'teams': [], 'waiting_for': [], 'blocked_by': []}) -%}
+        {%- do item.update({'changes': changes, 'teams': []}) -%}
+        {%- set responses = {} -%}
         {%- for t in teams if t.proposal_id == p.proposal_id -%}
             {%- set a = latest.get(tojson([p.proposal_id, t.team])) -%}
             {%- do item.teams.append(tessera.jsonable({'team': t.team, 'reason': t.reason,
                 'response': a.response if a else none, 'note': a.note if a else none,
                 'acknowledged_by': a.acknowledged_by if a else none, 'acknowledged_at': a.acknowledged_at if a else none,
                 'migrating_until': a.migrating_until if a else none})) -%}
-            {%- if p.status not in ('pending', 'approved', 'rejected') -%}
-                {#- A closed proposal waits for nobody (resolved_by and resolution_note say how it closed). -#}
-            {%- elif not a or a.response not in ('approved', 'migrating', 'blocked') -%}
-                {%- do item.waiting_for.append(t.team) -%}
-            {%- elif a.response == 'blocked' -%}
-                {%- do item.blocked_by.append(t.team) -%}
-            {%- endif -%}
+            {%- if a -%}{%- do responses.update({t.team: a.response}) -%}{%- endif -%}
         {%- endfor -%}
+        {#- A closed proposal waits for nobody (resolved_by and resolution_note say how it closed). -#}
+        {%- set tally = tessera.answers_status(item.teams | map(attribute='team') | list, responses) if p.status in tessera.vocabulary().statuses.open else {'waiting': [], 'blocked': []} -%}
+        {%- do item.update({'waiting_for': tally.waiting, 'blocked_by': tally.blocked}) -%}
         {%- do out.append(item) -%}
     {%- endfor -%}
     {{ return(out) }}

@@ -12,7 +12,8 @@
     {%- set proposal_id = tessera.arg_string(op, 'proposal_id', proposal_id, required=(model is none)) -%}
     {%- set model = tessera.arg_string(op, 'model', model, required=false) -%}
     {%- set team = tessera.arg_string(op, 'team', team) -%}
-    {%- set response = tessera.arg_choice(op, 'response', response, ['approved', 'migrating', 'blocked']) -%}
+    {%- set vocab = tessera.vocabulary() -%}
+    {%- set response = tessera.arg_choice(op, 'response', response, vocab.responses.all) -%}
     {%- set note = tessera.arg_string(op, 'note', note, required=false, allow_blank=true) -%}
     {%- set until = tessera.arg_date(op, 'until', until) -%}
     {%- if until is not none and response != 'migrating' -%}
@@ -23,8 +24,8 @@
     {%- set proposal = tessera.find_proposal(op, proposal_id, model) -%}
     {%- do tessera.find_team(op, 'team', team) -%}
     {%- set pid = proposal.proposal_id -%}
-    {%- if proposal.status not in ('pending', 'approved', 'rejected') -%}
-        {%- do tessera.refuse(op, 'proposal_id', pid, 'is ' ~ proposal.status ~ ' and takes no more answers', 'a pending, approved or rejected proposal') -%}
+    {%- if proposal.status not in vocab.statuses.open -%}
+        {%- do tessera.refuse(op, 'proposal_id', pid, 'is ' ~ proposal.status ~ ' and takes no more answers', 'a ' ~ vocab.statuses.open[:-1] | join(', ') ~ ' or ' ~ vocab.statuses.open[-1] ~ ' proposal') -%}
     {%- endif -%}
     {%- set affected = tessera.run_select('select team from ' ~ tessera.registry_relation('tessera_proposal_teams') ~ ' where proposal_id = ' ~ tessera.quote_literal(pid) ~ ' order by team') | map(attribute='team') | list -%}
     {%- if team not in affected -%}
@@ -39,25 +40,20 @@
         {%- do latest.update({row.team: row.response}) -%}
     {%- endfor -%}
     {%- do latest.update({team: response}) -%}
-    {%- set blocked = [] -%}
-    {%- set waiting = [] -%}
-    {%- for t in affected -%}
-        {%- if latest.get(t) == 'blocked' -%}{%- do blocked.append(t) -%}
-        {%- elif latest.get(t) not in ('approved', 'migrating') -%}{%- do waiting.append(t) -%}
-        {%- endif -%}
-    {%- endfor -%}
-    {%- set status = 'rejected' if blocked else ('pending' if waiting else 'approved') -%}
+    {%- set tally = tessera.answers_status(affected, latest) -%}
+    {%- set blocked = tally.blocked -%}
+    {%- set waiting = tally.waiting -%}
+    {%- set status = tally.status -%}
     {%- set statements = tessera.insert_rows('tessera_acknowledgements', [{
         'ack_id': tessera.new_id([pid, team, response]), 'proposal_id': pid, 'team': team,
         'response': response, 'note': note, 'acknowledged_by': actor, 'acknowledged_at': now,
         'invocation_id': invocation_id, 'migrating_until': until}]) -%}
     {%- set audit = [tessera.audit_row('proposal_acknowledged', 'proposal', pid, {'team': team, 'response': response, 'note': note, 'until': until}, actor, now, 1)] -%}
-    {%- if status != proposal.status -%}
-        {%- do statements.append('update ' ~ tessera.registry_relation('tessera_proposals') ~ ' set status = ' ~ tessera.quote_literal(status) ~ ', updated_at = ' ~ tessera.quote_literal(now) ~ ' where proposal_id = ' ~ tessera.quote_literal(pid)) -%}
-        {%- do audit.append(tessera.audit_row('proposal_' ~ status, 'proposal', pid, {'previous_status': proposal.status, 'blocked_by': blocked, 'waiting_for': waiting}, actor, now, 2)) -%}
-    {%- endif -%}
     {%- do statements.extend(tessera.insert_rows('tessera_audit_log', audit)) -%}
+    {%- do statements.extend(tessera._set_proposal_status([{'proposal_id': pid, 'previous_status': proposal.status, 'seq': 2,
+        'details': {'blocked_by': blocked, 'waiting_for': waiting}}], status, actor, now)) -%}
     {%- do tessera.run_writes(statements) -%}
     {%- set tail = ('blocked by ' ~ blocked | join(', ')) if blocked else (('waiting for ' ~ waiting | join(', ')) if waiting else 'every affected team agreed') -%}
     {%- do log('tessera: ' ~ tojson(team) ~ ' answered ' ~ response ~ ' to ' ~ pid ~ '; proposal is ' ~ status ~ ' (' ~ tail ~ ')', info=true) -%}
 {% endmacro %}
+

@@ -5,7 +5,8 @@
 {% macro list_proposals(status=none, team=none, format=none) %}
     {%- set op = 'list_proposals' -%}
     {%- do tessera.reject_unknown_args(op, kwargs, ['status', 'team', 'format']) -%}
-    {%- set statuses = ['pending', 'approved', 'rejected', 'withdrawn', 'forced', 'published', 'superseded', 'expired'] -%}
+    {%- set vocab = tessera.vocabulary() -%}
+    {%- set statuses = vocab.statuses.all -%}
     {%- set status = tessera.arg_choice(op, 'status', status, ['open', 'all'] + statuses, required=false, default='open') -%}
     {%- set team = tessera.arg_string(op, 'team', team, required=false) -%}
     {%- set format = tessera.arg_choice(op, 'format', format, ['text', 'json'], required=false, default='text') -%}
@@ -16,7 +17,7 @@
     {%- endif -%}
     {%- set conditions = [] -%}
     {%- if status == 'open' -%}
-        {%- do conditions.append("p.status in ('pending', 'approved', 'rejected')") -%}
+        {%- do conditions.append('p.status in ' ~ tessera.sql_in(vocab.statuses.open)) -%}
     {%- elif status != 'all' -%}
         {%- do conditions.append('p.status = ' ~ tessera.quote_literal(status)) -%}
     {%- endif -%}

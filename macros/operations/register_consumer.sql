@@ -78,15 +78,17 @@
     {%- set proposals = tessera.registry_relation('tessera_proposals') -%}
     {%- set proposal_teams = tessera.registry_relation('tessera_proposal_teams') -%}
     {%- set open = tessera.run_select('select p.proposal_id, p.status, p.base_version, p.changes_json from ' ~ proposals ~ ' as p where p.asset_id = ' ~ tessera.quote_literal(asset_id)
-        ~ " and p.status in ('pending', 'approved', 'rejected') and not exists (select 1 from " ~ proposal_teams ~ ' as pt where pt.proposal_id = p.proposal_id and pt.team = ' ~ tessera.quote_literal(team) ~ ')') -%}
+        ~ ' and p.status in ' ~ tessera.sql_in(tessera.vocabulary().statuses.open) ~ ' and not exists (select 1 from ' ~ proposal_teams ~ ' as pt where pt.proposal_id = p.proposal_id and pt.team = ' ~ tessera.quote_literal(team) ~ ')') -%}
     {%- set joined = [] -%}
     {%- for proposal in open -%}
-        {%- set reason = tessera.registration_affected_by(proposal.changes_json, proposal.base_version, columns, pinned_major) -%}
+        {%- set reason = tessera.registration_affected_by(proposal.changes_json, proposal.base_version, columns, pinned_major, tessera.vocabulary().sources.manual, team, owner) -%}
         {%- if reason is not none -%}
             {%- do joined.append(proposal.proposal_id) -%}
             {%- do statements.extend(tessera.insert_rows('tessera_proposal_teams', [{'proposal_id': proposal.proposal_id, 'team': team, 'reason': reason, 'added_at': now}])) -%}
+            {#- An approved proposal waits again (audited as proposal_team_added below). -#}
             {%- if proposal.status == 'approved' -%}
-                {%- do statements.append('update ' ~ proposals ~ " set status = 'pending', updated_at = " ~ tessera.quote_literal(now) ~ ' where proposal_id = ' ~ tessera.quote_literal(proposal.proposal_id)) -%}
+                {%- do statements.extend(tessera._set_proposal_status([{'proposal_id': proposal.proposal_id, 'previous_status': proposal.status, 'action': none}],
+                    tessera.vocabulary().statuses.initial, actor, now)) -%}
             {%- endif -%}
             {%- do audit.append(tessera.audit_row('proposal_team_added', 'proposal', proposal.proposal_id, {'team': team, 'reason': reason, 'previous_status': proposal.status}, actor, now, loop.index)) -%}
         {%- endif -%}

@@ -15,7 +15,7 @@
     {%- do tessera.ensure_registry() -%}
     {%- set proposal = tessera.find_proposal(op, proposal_id, model) -%}
     {%- set pid = proposal.proposal_id -%}
-    {%- if proposal.status not in ('pending', 'approved', 'rejected') -%}
+    {%- if proposal.status not in tessera.vocabulary().statuses.open -%}
         {%- do tessera.refuse(op, 'proposal_id', pid, 'is already ' ~ proposal.status, 'a pending, approved or rejected proposal') -%}
     {%- endif -%}
     {%- set actor = tessera.current_actor() -%}

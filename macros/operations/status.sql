@@ -52,7 +52,7 @@
     {%- for row in tessera.run_select('select asset_id, team, source, columns_json, pinned_major, note, created_at from ' ~ tessera.registry_relation('tessera_registrations') ~ ' where deleted_at is null' ~ and_where ~ ' order by asset_id, team, source') if row.asset_id in assets -%}
         {%- do assets[row.asset_id].consumers.append(tessera.jsonable({'team': row.team, 'source': row.source, 'columns': fromjson(row.columns_json) if row.columns_json else none, 'pinned_major': row.pinned_major, 'note': row.note, 'created_at': row.created_at})) -%}
     {%- endfor -%}
-    {%- set condition = "p.status in ('pending', 'approved', 'rejected')" ~ ((' and p.asset_id = ' ~ q(order[0])) if model is not none else '') -%}
+    {%- set condition = ('p.status in ' ~ tessera.sql_in(tessera.vocabulary().statuses.open)) ~ ((' and p.asset_id = ' ~ q(order[0])) if model is not none else '') -%}
     {%- for p in tessera.proposal_details(condition) if p.asset_id in assets -%}
         {%- do assets[p.asset_id].open_proposals.append(p) -%}
     {%- endfor -%}

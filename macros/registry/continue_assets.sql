@@ -23,7 +23,7 @@ from {{ contracts }} where asset_id = {{ q(s.old) }}
         {%- endset -%}
         {%- do statements.append(tessera.insert_select_idempotent('tessera_contracts', columns, select_sql, ['asset_id', 'version'])) -%}
         {%- do statements.append('update ' ~ tessera.registry_relation('tessera_proposals') ~ ' set asset_id = ' ~ q(s.new) ~ ', updated_at = ' ~ q(now)
-            ~ ' where asset_id = ' ~ q(s.old) ~ " and status in ('pending', 'approved', 'rejected', 'forced')") -%}
+            ~ ' where asset_id = ' ~ q(s.old) ~ ' and status in ' ~ tessera.sql_in(tessera.vocabulary().statuses.active)) -%}
         {%- do audit.append(tessera.audit_row('asset_continued', 'asset', s.new, {'continues': s.old, 'reason': s.reason}, actor, now, loop.index)) -%}
     {%- endfor -%}
     {%- do statements.extend(tessera.insert_rows('tessera_audit_log', audit)) -%}

@@ -1,16 +1,16 @@
 {#- Everything the gate needs from the registry, in three queries whatever the number of
     assets (asset_ids: only those assets; none: all):
-      catalog   - teams, active members, assets and active registrations (a tagged union);
+      catalog   - teams, active members, assets and active registrations;
       contracts - every published version of the assets (for transitive modes);
-      proposals - the active proposals of the assets (status in `statuses`), their affected
-                  teams and every answer (a tagged union).
-    Returns {'catalog': {'columns': [...], 'rows': [[...]]}, 'contracts': {...},
-    'proposals': {...}} with plain lists (see tessera_dbt.plugin.registry for the row layouts). -#}
+      proposals - the proposals of the assets in `statuses` (default: the vocabulary's
+                  active statuses), their affected teams and every answer.
+    catalog and proposals are tagged unions: a `kind` column (team, member, asset,
+    registration; proposal, proposal_team, acknowledgement) and the tables' own column names,
+    null where a kind has no such column. Returns {'catalog': {'columns': [...], 'rows':
+    [[...]]}, 'contracts': {...}, 'proposals': {...}} with plain lists; Python reads each row
+    by column name (tessera_dbt.plugin.registry.parse_state). -#}
 {% macro load_state(asset_ids=none, statuses=none) %}
-    {%- set statuses = statuses if statuses is not none else ['pending', 'approved', 'rejected', 'forced'] -%}
-    {%- set t = tessera.type_text() -%}
-    {%- set ts = tessera.type_timestamp() -%}
-    {%- set n = tessera.type_integer() -%}
+    {%- set statuses = statuses if statuses is not none else tessera.vocabulary().statuses.active -%}
     {%- set q = tessera.quote_literal -%}
     {%- if asset_ids is not none -%}
         {%- set ids = [] -%}
@@ -29,51 +29,61 @@
             {%- set registration_filter = ' and (asset_id' ~ in_assets ~ ' or asset_id in (' ~ models | join(', ') ~ '))' -%}
         {%- endif -%}
     {%- endif -%}
-    {%- set status_list = [] -%}
-    {%- for s in statuses -%}{%- do status_list.append(q(s)) -%}{%- endfor -%}
-    {#- 1. catalog: kind, s1..s11 (text), t1..t3 (timestamps), n1 (integer) -#}
-    {%- set catalog_sql -%}
-select 'team' as kind, name as s1, description as s2, source as s3, cast(null as {{ t }}) as s4, cast(null as {{ t }}) as s5,
-       cast(null as {{ t }}) as s6, cast(null as {{ t }}) as s7, cast(null as {{ t }}) as s8, cast(null as {{ t }}) as s9, cast(null as {{ t }}) as s10,
-       cast(null as {{ t }}) as s11, created_at as t1, deleted_at as t2, cast(null as {{ ts }}) as t3, cast(null as {{ n }}) as n1
-from {{ tessera.registry_relation('tessera_teams') }}
-union all
-select 'member', team, principal, role, null, null, null, null, null, null, null, null, created_at, null, null, null
-from {{ tessera.registry_relation('tessera_team_members') }} where deleted_at is null
-union all
-select 'asset', asset_id, project_name, model_name, model_version, owner_team, compatibility, guarantee_mode, relation_name, materialization, deprecation_date,
-       latest_version, created_at, updated_at, deleted_at, null
-from {{ tessera.registry_relation('tessera_assets') }} where 1 = 1{{ asset_filter }}
-union all
-select 'registration', asset_id, team, source, columns_json, note, source_ref, model_version, star_refs, null, null, null, created_at, updated_at, null, pinned_major
-from {{ tessera.registry_relation('tessera_registrations') }} where deleted_at is null{{ registration_filter }}
-    {%- endset -%}
-    {#- 2. contracts -#}
+    {%- set catalog_sql = tessera._tagged_union([
+        ('team', 'tessera_teams', ['name', 'description', 'source', 'created_at', 'deleted_at'], '1 = 1'),
+        ('member', 'tessera_team_members', ['team', 'principal', 'role', 'created_at'], 'deleted_at is null'),
+        ('asset', 'tessera_assets', ['asset_id', 'project_name', 'model_name', 'model_version', 'owner_team', 'compatibility',
+            'guarantee_mode', 'relation_name', 'materialization', 'deprecation_date', 'latest_version', 'created_at', 'updated_at',
+            'deleted_at'], '1 = 1' ~ asset_filter),
+        ('registration', 'tessera_registrations', ['asset_id', 'team', 'source', 'columns_json', 'pinned_major', 'note', 'source_ref',
+            'model_version', 'star_refs', 'created_at', 'updated_at'], 'deleted_at is null' ~ registration_filter),
+    ]) -%}
     {%- set contracts_sql -%}
 select asset_id, version, major, minor, patch, schema_json, guarantees_json, fingerprint, bump, published_at, published_by, proposal_id
 from {{ tessera.registry_relation('tessera_contracts') }} where 1 = 1{{ asset_filter }}
 order by asset_id, major, minor, patch
     {%- endset -%}
-    {#- 3. proposals: kind, s1..s12 (text), t1..t3 (timestamps) -#}
-    {%- set p_filter = 'status in (' ~ status_list | join(', ') ~ ')' ~ asset_filter -%}
-    {%- set p_ids = 'select proposal_id from ' ~ tessera.registry_relation('tessera_proposals') ~ ' where ' ~ p_filter -%}
-    {%- set proposals_sql -%}
-select 'proposal' as kind, proposal_id as s1, asset_id as s2, status as s3, base_version as s4, next_version as s5, fingerprint as s6,
-       changes_json as s7, created_by as s8, invocation_id as s9, resolved_by as s10, resolution_note as s11,
-       deadline as s12, created_at as t1, updated_at as t2, resolved_at as t3
-from {{ tessera.registry_relation('tessera_proposals') }} where {{ p_filter }}
-union all
-select 'proposal_team', proposal_id, team, reason, null, null, null, null, null, null, null, null, null, added_at, null, null
-from {{ tessera.registry_relation('tessera_proposal_teams') }} where proposal_id in ({{ p_ids }})
-union all
-select 'acknowledgement', proposal_id, team, response, note, acknowledged_by, ack_id, migrating_until, null, null, null, null, null, acknowledged_at, null, null
-from {{ tessera.registry_relation('tessera_acknowledgements') }} where proposal_id in ({{ p_ids }})
-    {%- endset -%}
+    {%- set p_filter = 'status in ' ~ tessera.sql_in(statuses) ~ asset_filter -%}
+    {%- set p_ids = 'proposal_id in (select proposal_id from ' ~ tessera.registry_relation('tessera_proposals') ~ ' where ' ~ p_filter ~ ')' -%}
+    {%- set proposals_sql = tessera._tagged_union([
+        ('proposal', 'tessera_proposals', ['proposal_id', 'asset_id', 'status', 'base_version', 'next_version', 'fingerprint', 'changes_json',
+            'created_by', 'invocation_id', 'resolved_by', 'resolution_note', 'deadline', 'created_at', 'updated_at', 'resolved_at'], p_filter),
+        ('proposal_team', 'tessera_proposal_teams', ['proposal_id', 'team', 'reason', 'added_at'], p_ids),
+        ('acknowledgement', 'tessera_acknowledgements', ['proposal_id', 'team', 'response', 'note', 'acknowledged_by', 'ack_id',
+            'migrating_until', 'acknowledged_at'], p_ids),
+    ]) -%}
     {{ return({
         'catalog': tessera._rows_of(catalog_sql),
         'contracts': tessera._rows_of(contracts_sql),
         'proposals': tessera._rows_of(proposals_sql),
     }) }}
+{% endmacro %}
+
+{#- `select ... union all select ...` over registry tables: parts are (kind, table, columns,
+    condition); the result has a `kind` column and every named column once, typed as its
+    table defines it (null, cast to that type, in the parts that lack it). -#}
+{% macro _tagged_union(parts) %}
+    {%- set types = {} -%}
+    {%- for spec in tessera.registry_tables() -%}
+        {%- for column in spec.columns -%}{%- do types.update({spec.name ~ '.' ~ column[0]: column[1]}) -%}{%- endfor -%}
+    {%- endfor -%}
+    {%- set names = [] -%}
+    {%- set type_of = {} -%}
+    {%- for kind, table, columns, condition in parts -%}
+        {%- for c in columns if c not in names -%}
+            {%- do names.append(c) -%}
+            {%- do type_of.update({c: types[table ~ '.' ~ c]}) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- set selects = [] -%}
+    {%- for kind, table, columns, condition in parts -%}
+        {%- set items = [tessera.quote_literal(kind) ~ ' as kind'] -%}
+        {%- for c in names -%}
+            {%- do items.append((c if c in columns else 'cast(null as ' ~ tessera._column_type(type_of[c]) ~ ')') ~ ' as ' ~ c) -%}
+        {%- endfor -%}
+        {%- do selects.append('select ' ~ items | join(', ') ~ '\nfrom ' ~ tessera.registry_relation(table) ~ ' where ' ~ condition) -%}
+    {%- endfor -%}
+    {{ return(selects | join('\nunion all\n')) }}
 {% endmacro %}
 
 {% macro _rows_of(sql) %}

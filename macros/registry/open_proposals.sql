@@ -1,6 +1,8 @@
-{#- Open proposals (dicts with asset_id, fingerprint, base_version, and optionally
-    proposal_id, model_name, next_version, changes, schema, guarantees, status (default
-    pending), created_by, deadline (ISO date), teams: [{team, reason}]). A missing proposal_id becomes
+{#- Open proposals (dicts keyed by the columns of tessera_proposals: asset_id, fingerprint,
+    base_version, and optionally proposal_id, model_name, next_version, changes_json,
+    schema_json, guarantees_json (JSON as text), status (default: the vocabulary's initial
+    status), created_by, deadline (ISO date), teams: [{team, reason}]; see
+    tessera_dbt.core.records.ProposalWrite). A missing proposal_id becomes
     "<model_name>-<6 hex>". Writes tessera_proposals, tessera_proposal_teams and one audit
     row each (proposal_opened) in one transaction. Returns the proposal ids, in order.
     Concurrent builds proposing the same change compute the same proposal_id: under the
@@ -31,13 +33,13 @@
             {%- set pid = stem ~ '-' ~ local_md5(row['asset_id'] ~ '|' ~ row.get('fingerprint') ~ '|' ~ invocation_id ~ '|' ~ now.isoformat() ~ '|' ~ loop.index)[:6] -%}
         {%- endif -%}
         {%- do ids.append(pid) -%}
-        {%- set status = row.get('status') or 'pending' -%}
+        {%- set status = row.get('status') or tessera.vocabulary().statuses.initial -%}
         {%- if pid not in existing -%}
         {%- do proposals.append({
             'proposal_id': pid, 'asset_id': row['asset_id'], 'status': status,
             'base_version': row.get('base_version'), 'next_version': row.get('next_version'), 'fingerprint': row.get('fingerprint'),
-            'changes_json': row.get('changes', row.get('changes_json')), 'schema_json': row.get('schema', row.get('schema_json')),
-            'guarantees_json': row.get('guarantees', row.get('guarantees_json')), 'created_at': now,
+            'changes_json': row.get('changes_json'), 'schema_json': row.get('schema_json'),
+            'guarantees_json': row.get('guarantees_json'), 'created_at': now,
             'created_by': row.get('created_by') or actor, 'invocation_id': invocation_id, 'updated_at': now,
             'resolved_at': none, 'resolved_by': none, 'resolution_note': none, 'deadline': row.get('deadline')}) -%}
         {%- endif -%}

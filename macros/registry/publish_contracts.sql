@@ -13,7 +13,7 @@
     {%- set contracts = tessera.registry_relation('tessera_contracts') -%}
     {%- set condition -%}
 c.invocation_id = {{ tessera.quote_literal(invocation_id) }} and c.row_kind = 'asset' and c.next_version is not null
-and (c.verdict is null or c.verdict <> 'blocked')
+and (c.verdict is null or c.verdict <> {{ tessera.quote_literal(tessera.vocabulary().verdicts.blocked) }})
 {%- if asset_ids is not none %} and c.asset_id in ({% for a in asset_ids %}{{ tessera.quote_literal(a) }}{{ ', ' if not loop.last }}{% endfor %}){% endif %}
     {%- endset -%}
     {%- set lock_sql = tessera.lock_registry('publish') -%}
@@ -63,13 +63,16 @@ where {{ condition }}
         {%- set plist = [] -%}
         {%- for p in pids -%}{%- do plist.append(tessera.quote_literal(p)) -%}{%- endfor -%}
         {%- set p_rel = tessera.registry_relation('tessera_proposals') -%}
-        {%- set open_clause = "status in ('pending', 'approved', 'rejected', 'forced', 'expired') and proposal_id in (" ~ plist | join(', ') ~ ')' -%}
+        {%- set open_clause = "status in " ~ tessera.sql_in(tessera.vocabulary().statuses.active) ~ " and proposal_id in (" ~ plist | join(', ') ~ ')' -%}
+        {%- set items = [] -%}
         {%- for p in tessera.run_select('select proposal_id, status from ' ~ p_rel ~ ' where ' ~ open_clause) -%}
-            {%- do audit.append(tessera.audit_row('proposal_published', 'proposal', p.proposal_id, {'previous_status': p.status}, actor, now, 1000 + loop.index)) -%}
+            {%- do items.append({'proposal_id': p.proposal_id, 'previous_status': p.status, 'seq': 1000 + loop.index}) -%}
         {%- endfor -%}
-        {%- do statements.append("update " ~ p_rel ~ " set status = 'published', updated_at = " ~ tessera.quote_literal(now) ~ ', resolved_at = ' ~ tessera.quote_literal(now) ~ ', resolved_by = ' ~ tessera.quote_literal(actor) ~ ' where ' ~ open_clause) -%}
     {%- endif -%}
     {%- do statements.extend(tessera.insert_rows('tessera_audit_log', audit)) -%}
+    {%- if pids -%}
+        {%- do statements.extend(tessera._set_proposal_status(items, 'published', actor, now, resolve=true)) -%}
+    {%- endif -%}
     {%- do tessera.run_statements(statements, 'tessera_publish') -%}
     {{ return(result) }}
 {% endmacro %}

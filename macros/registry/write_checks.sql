@@ -1,7 +1,7 @@
 {#- Record the gate's evaluation of one invocation in tessera_checks: one row per asset
-    (dicts with asset_id, model_name, fingerprint, verdict, message, changes, schema,
-    guarantees, base_version, next_version, bump, proposal_id, blocks_all, details; JSON
-    fields may be given as text or as lists/dicts) plus one summary row (row_kind 'summary',
+    (dicts keyed by the table's columns: asset_id, model_name, fingerprint, verdict, message,
+    changes_json, schema_json, guarantees_json, base_version, next_version, bump, proposal_id,
+    blocks_all, details_json; JSON columns as text, see tessera_dbt.core.records.CheckWrite) plus one summary row (row_kind 'summary',
     verdict summary.verdict or 'evaluated', details_json = summary). Rows of this invocation
     written before are replaced; rows older than tessera_checks_retention_days are pruned.
     One transaction. Returns the number of asset rows written. -#}
@@ -14,11 +14,11 @@
         {%- do out.append({
             'invocation_id': invocation_id, 'row_kind': 'asset', 'asset_id': row.get('asset_id'),
             'model_name': row.get('model_name'), 'fingerprint': row.get('fingerprint'), 'verdict': row.get('verdict'),
-            'message': row.get('message'), 'changes_json': row.get('changes', row.get('changes_json')),
-            'schema_json': row.get('schema', row.get('schema_json')), 'guarantees_json': row.get('guarantees', row.get('guarantees_json')),
+            'message': row.get('message'), 'changes_json': row.get('changes_json'),
+            'schema_json': row.get('schema_json'), 'guarantees_json': row.get('guarantees_json'),
             'base_version': row.get('base_version'), 'next_version': row.get('next_version'), 'bump': row.get('bump'),
             'proposal_id': row.get('proposal_id'), 'blocks_all': row.get('blocks_all', false) is sameas true,
-            'details_json': row.get('details', row.get('details_json')), 'checked_at': now}) -%}
+            'details_json': row.get('details_json'), 'checked_at': now}) -%}
     {%- endfor -%}
     {%- do out.append({
         'invocation_id': invocation_id, 'row_kind': 'summary', 'asset_id': none, 'model_name': none, 'fingerprint': none,

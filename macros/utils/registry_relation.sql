@@ -1,5 +1,6 @@
 {#- The relation of a registry table: {{ tessera_database }}.{{ tessera_schema }}.<identifier>.
-    Without an identifier: the registry schema itself (for adapter.create_schema). -#}
+    Without an identifier: the registry schema itself (for adapter.create_schema). The
+    identifier must be one of tessera.vocabulary().tables: a misspelt name fails here. -#}
 {% macro registry_relation(identifier=none) %}
     {%- set database = tessera.get_config_var('tessera_database') -%}
     {%- set schema = tessera.get_config_var('tessera_schema') -%}
@@ -18,6 +19,10 @@
     {%- endfor -%}
     {%- if identifier is none -%}
         {{ return(api.Relation.create(database=database, schema=schema)) }}
+    {%- endif -%}
+    {%- set tables = tessera.vocabulary().tables.values() | list -%}
+    {%- if identifier not in tables -%}
+        {{ exceptions.raise_compiler_error("tessera: " ~ tojson(identifier) ~ " is not a registry table; allowed: " ~ tables | join(', ')) }}
     {%- endif -%}
     {{ return(api.Relation.create(database=database, schema=schema, identifier=identifier, type='table')) }}
 {% endmacro %}

@@ -31,6 +31,7 @@ from tessera_dbt.cli._common import (
     require_project,
 )
 from tessera_dbt.cli.dbt_runner import MISSING_PACKAGE, DbtOptions, invoke, one_line
+from tessera_dbt.core import vocab
 
 CHECK_ONLY_ENV = "TESSERA_CHECK_ONLY"
 ARTIFACT = "tessera_check.json"
@@ -179,7 +180,7 @@ def _is_new_proposal(report: dict[str, Any], d: dict[str, Any]) -> bool:
 
 def _headline(report: dict[str, Any]) -> str:
     decisions = report.get("decisions", [])
-    blocked = [d for d in decisions if d.get("verdict") == "blocked"]
+    blocked = [d for d in decisions if d.get("verdict") == vocab.BLOCKED]
     if blocked:
         return (
             f"blocked: {len(blocked)} of {len(decisions)} contracted model(s) have breaking "
@@ -199,7 +200,7 @@ def render_text(report: dict[str, Any]) -> str:
             f"  {d.get('model')}: {d.get('verdict')} {_versions(d)}  {first}{more}".rstrip()
         )
     for d in report.get("decisions", []):
-        if d.get("verdict") == "blocked" and d.get("message"):
+        if d.get("verdict") == vocab.BLOCKED and d.get("message"):
             lines += ["", str(d["message"])]
             if _is_new_proposal(report, d):
                 lines.append(
@@ -234,7 +235,7 @@ def _md(text: Any) -> str:
 def render_markdown(report: dict[str, Any]) -> str:
     """A ready pull-request comment: one table row per changed model."""
     rows = changed(report)
-    blocked = [d for d in rows if d.get("verdict") == "blocked"]
+    blocked = [d for d in rows if d.get("verdict") == vocab.BLOCKED]
     icon = "❌" if blocked else "✅"
     lines = [COMMENT_MARKER, f"### {icon} Tessera contract check {_headline(report)}", ""]
     if not rows:
@@ -313,7 +314,7 @@ def render_github(report: dict[str, Any], project: Path) -> str:
     for d in changed(report):
         verdict = d.get("verdict")
         changes = _ordered_changes(d)
-        if verdict in ("blocked", "removed"):
+        if verdict in vocab.REFUSED_VERDICTS:
             level = "error"
             title = f"Tessera: {d.get('model')} is blocked"
             body = "; ".join(c["message"] for c in changes if c.get("breaking"))

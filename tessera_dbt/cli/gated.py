@@ -34,11 +34,12 @@ import yaml
 
 from tessera_dbt.cli.check import target_path
 from tessera_dbt.cli.dbt_runner import DbtError, DbtOptions, dbt_executable, invoke
+from tessera_dbt.core import vocab
 from tessera_dbt.plugin.evaluation import ALL_STATUSES, Evaluator, TesseraGateError
 from tessera_dbt.plugin.registry import Registry, RegistryError
 
 INVOCATION_ENV = "TESSERA_INVOCATION_ID"
-GATED = ("build", "run", "seed", "snapshot", "retry", "clone")
+GATED: tuple[str, ...] = vocab.GATED_COMMANDS
 # dbt flags (taking a value) that say which project, profile and target to use: the
 # parse and the registry's run-operations need them too; selection flags only the command.
 _CONTEXT_FLAGS = {

@@ -17,20 +17,10 @@ from tessera_dbt.cli._common import (
     short_time,
     table,
 )
+from tessera_dbt.core import vocab
 
-STATUSES = [
-    "open",
-    "all",
-    "pending",
-    "approved",
-    "rejected",
-    "withdrawn",
-    "forced",
-    "published",
-    "superseded",
-    "expired",
-]
-OPEN = ("pending", "approved", "rejected")
+STATUSES = ["open", "all", *vocab.PROPOSAL_STATUSES]
+OPEN = vocab.OPEN_STATUSES
 
 
 @click.group("proposal")
@@ -172,7 +162,7 @@ def closed_by(p: dict[str, Any]) -> str:
 @click.option("--team", required=True, help="The affected team that answers.")
 @click.option(
     "--response",
-    type=click.Choice(["approved", "migrating", "blocked"]),
+    type=click.Choice(list(vocab.RESPONSES)),
     default="approved",
     show_default=True,
 )

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from tessera_dbt.cli.dbt_runner import DbtOptions, DbtOutcome, environment, invoke, operation_json
+from tessera_dbt.core import vocab
 from tessera_dbt.package import package_path
 
 RAW_ORDERS = """\
@@ -209,7 +210,7 @@ class Demo:
         self.set_orders(status=False, channel=True)
         self.dbt("build", expect_ok=False, show=True)
         report = self.check_report()
-        blocked = [d for d in report["decisions"] if d["verdict"] == "blocked"]
+        blocked = [d for d in report["decisions"] if d["verdict"] == vocab.BLOCKED]
         if not blocked:
             raise DemoError("the build was refused but no model is blocked in tessera_check.json")
         proposal_id = str(blocked[0]["proposal_id"])

@@ -32,6 +32,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, MutableMapp
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
+from tessera_dbt.core import vocab
 from tessera_dbt.core.extract import Asset, ModelInfo, Project
 
 __all__ = [
@@ -47,7 +48,7 @@ __all__ = [
 ]
 
 #: Registration sources that follow the project (the others are manual).
-DERIVED_SOURCES: tuple[str, ...] = ("exposure", "ref")
+DERIVED_SOURCES: tuple[vocab.DerivedSource, ...] = vocab.DERIVED_SOURCES
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class DerivedRegistration:
 
     asset_id: str
     team: str
-    source: str  # "exposure" | "ref"
+    source: vocab.DerivedSource
     columns: tuple[str, ...] | None  # None: all columns
     source_refs: tuple[str, ...]  # unique_ids of the exposures/models that imply it
     # Models among source_refs that select * from the asset into an enforced contract: for
@@ -210,10 +211,12 @@ def derive_registrations(
     """
     this = project.project_name
     code = code or {}
-    acc: dict[tuple[str, str, str], tuple[set[str] | None, set[str]]] = {}
+    acc: dict[tuple[str, str, vocab.DerivedSource], tuple[set[str] | None, set[str]]] = {}
     stars: dict[tuple[str, str, str], set[str]] = {}
 
-    def add(asset_id: str, who: str, source: str, cols: Iterable[str] | None, ref: str) -> None:
+    def add(
+        asset_id: str, who: str, source: vocab.DerivedSource, cols: Iterable[str] | None, ref: str
+    ) -> None:
         key = (asset_id, who, source)
         if key not in acc:
             acc[key] = (set(cols) if cols is not None else None, {ref})
@@ -328,6 +331,38 @@ class StoredRegistration(Protocol):
 R = TypeVar("R", bound=StoredRegistration)
 
 
+def merged_derived(
+    existing: Mapping[str, Sequence[StoredRegistration]],
+    derived: Sequence[DerivedRegistration],
+    project_name: str | None,
+) -> list[DerivedRegistration]:
+    """This project's derived registrations as they are stored: a row that other projects'
+    builds also imply keeps their unique_ids in ``source_ref`` and the union of the columns
+    (all columns when either side reads all). ``tessera.sync_derived_registrations`` writes
+    exactly these rows."""
+    stored = {
+        (asset_id, reg.team, reg.source): reg
+        for asset_id, regs in existing.items()
+        for reg in regs
+        if reg.source in DERIVED_SOURCES
+    }
+    out: list[DerivedRegistration] = []
+    for d in derived:
+        reg = stored.get((d.asset_id, d.team, d.source))
+        others = (
+            [r for r in split_refs(reg.source_ref) if project_of(r) != project_name]
+            if reg is not None
+            else []
+        )
+        if reg is None or not others:
+            out.append(d)
+            continue
+        # The other projects' models among them that select * into an enforced contract.
+        stars = [r for r in getattr(reg, "star_refs", ()) if r in others]
+        out.append(_union(d, reg.columns, others, stars))
+    return out
+
+
 def merge_registrations(
     existing: Mapping[str, Sequence[R]],
     derived: Sequence[DerivedRegistration],
@@ -341,7 +376,7 @@ def merge_registrations(
     row type). Mirrors what ``tessera.sync_derived_registrations`` writes.
     """
     wanted: dict[tuple[str, str, str], DerivedRegistration] = {
-        (d.asset_id, d.team, d.source): d for d in derived
+        (d.asset_id, d.team, d.source): d for d in merged_derived(existing, derived, project_name)
     }
     out: dict[str, list[R]] = {}
     for asset_id, regs in existing.items():
@@ -356,10 +391,7 @@ def merge_registrations(
                 out.setdefault(asset_id, []).append(reg)  # another project's registration
                 continue
             if key in wanted:
-                d = wanted.pop(key)
-                if others:
-                    d = _union(d, reg.columns, others)
-                out.setdefault(asset_id, []).append(make(d))
+                out.setdefault(asset_id, []).append(make(wanted.pop(key)))
             elif others:
                 out.setdefault(asset_id, []).append(reg)
     for d in wanted.values():
@@ -368,17 +400,25 @@ def merge_registrations(
 
 
 def _union(
-    d: DerivedRegistration, columns: tuple[str, ...] | None, refs: Collection[str]
+    d: DerivedRegistration,
+    columns: tuple[str, ...] | None,
+    refs: Collection[str],
+    stars: Collection[str] = (),
 ) -> DerivedRegistration:
     cols = None if d.columns is None or columns is None else tuple(sorted({*d.columns, *columns}))
     return DerivedRegistration(
-        d.asset_id, d.team, d.source, cols, tuple(sorted({*d.source_refs, *refs})), d.star_refs
+        d.asset_id,
+        d.team,
+        d.source,
+        cols,
+        tuple(sorted({*d.source_refs, *refs})),
+        tuple(sorted({*d.star_refs, *stars})),
     )
 
 
 # -- what a consumer project owes --------------------------------------------------------
-OPEN_PROPOSAL_STATUSES: tuple[str, ...] = ("pending", "approved", "rejected")
-AGREEING_ANSWERS: tuple[str, ...] = ("approved", "migrating")
+OPEN_PROPOSAL_STATUSES: tuple[str, ...] = vocab.OPEN_STATUSES
+AGREEING_ANSWERS: tuple[str, ...] = vocab.AGREEING_RESPONSES
 
 
 @dataclass(frozen=True)

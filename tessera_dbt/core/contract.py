@@ -43,7 +43,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 JSON = Any
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -57,17 +57,9 @@ Mode = Literal[
     "forward_transitive",
     "full_transitive",
 ]
-MODES: tuple[str, ...] = (
-    "backward",
-    "forward",
-    "full",
-    "none",
-    "backward_transitive",
-    "forward_transitive",
-    "full_transitive",
-)
+MODES: tuple[Mode, ...] = get_args(Mode)
 GuaranteeMode = Literal["notify", "strict", "ignore"]
-GUARANTEE_MODES: tuple[str, ...] = ("notify", "strict", "ignore")
+GUARANTEE_MODES: tuple[GuaranteeMode, ...] = get_args(GuaranteeMode)
 
 # What a change does to the set of data a consumer can see. The policy maps effect x mode
 # to a verdict; the diff never decides "breaking" on its own.
@@ -80,17 +72,11 @@ Effect = Literal[
     "guarantee_tightened",  # guarantee added or tightened: info
     "neutral",  # description, column order, ...: info, patch
 ]
-EFFECTS: tuple[str, ...] = (
-    "narrowing",
-    "widening",
-    "incompatible",
-    "constraint_relaxed",
-    "guarantee_relaxed",
-    "guarantee_tightened",
-    "neutral",
-)
+EFFECTS: tuple[Effect, ...] = get_args(Effect)
 Severity = Literal["breaking", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = get_args(Severity)
 Bump = Literal["major", "minor", "patch", "none"]
+BUMPS: tuple[Bump, ...] = get_args(Bump)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from tessera_dbt.core import vocab
 from tessera_dbt.core.contract import (
     GUARANTEE_MODES,
     MODES,
@@ -76,7 +77,7 @@ ADAPTER_ENFORCED_CONSTRAINTS: dict[str, frozenset[str]] = {
     "spark": frozenset(),
 }
 # dbt applies constraints only when it creates the table itself.
-ENFORCING_MATERIALIZATIONS: frozenset[str] = frozenset({"table", "incremental"})
+ENFORCING_MATERIALIZATIONS: frozenset[str] = frozenset(vocab.ENFORCING_MATERIALIZATIONS)
 
 # Data tests dbt ships: they map onto guarantee kinds; any other test is kind "test".
 _BUILTIN_TESTS = frozenset({"not_null", "unique", "accepted_values", "relationships"})
@@ -188,6 +189,17 @@ class Exposure:
     owner_name: str | None
     owner_email: str | None
     depends_on: tuple[str, ...]
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class NodeRef:
+    """Any enabled node but tests (seeds, snapshots, models …): what impact lists."""
+
+    unique_id: str
+    resource_type: str | None
+    name: str
+    package_name: str | None
 
 
 @dataclass(frozen=True)
@@ -242,6 +254,7 @@ class Project:
     children: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     disabled: Mapping[str, DisabledModel] = field(default_factory=dict)
     groups: Mapping[str, Group] = field(default_factory=dict)
+    nodes: Mapping[str, NodeRef] = field(default_factory=dict)
 
     def find_assets(self, ref: str) -> list[Asset]:
         """Assets matching a unique_id, ``package.name``, ``name`` or ``name.vN``.
@@ -254,18 +267,24 @@ class Project:
         found = [a for a in self.assets.values() if ref in _asset_refs(a)]
         return sorted(found, key=lambda a: (not a.is_latest_version, a.asset_id))
 
+    def downstream(self, unique_id: str) -> list[tuple[str, int, str]]:
+        """Every node downstream of ``unique_id``, breadth first, each once: ``(node, depth,
+        the node it was first reached from)``. Children are visited in sorted order."""
+        seen = {unique_id}
+        out: list[tuple[str, int, str]] = []
+        queue: list[tuple[str, int]] = [(unique_id, 0)]
+        while queue:
+            uid, depth = queue.pop(0)
+            for child in self.children.get(uid, ()):
+                if child not in seen:
+                    seen.add(child)
+                    out.append((child, depth + 1, uid))
+                    queue.append((child, depth + 1))
+        return out
+
     def descendants(self, unique_id: str) -> list[str]:
         """Every node downstream of ``unique_id`` (breadth first, each once)."""
-        seen: dict[str, None] = {}
-        frontier = list(self.children.get(unique_id, ()))
-        while frontier:
-            nxt: list[str] = []
-            for uid in frontier:
-                if uid not in seen and uid != unique_id:
-                    seen[uid] = None
-                    nxt.extend(self.children.get(uid, ()))
-            frontier = nxt
-        return list(seen)
+        return [uid for uid, _, _ in self.downstream(unique_id)]
 
     def owner_of(self, unique_id: str) -> str | None:
         """The team owning a model or the team of an exposure, if known."""
@@ -434,7 +453,7 @@ def _validate_guarantee(label: str, gname: str, value: Mapping[str, Any]) -> Non
                 )
 
 
-def _resolve_owner(
+def resolve_owner(
     meta: Mapping[str, Any],
     group: str | None,
     groups: Mapping[str, Group],
@@ -442,7 +461,8 @@ def _resolve_owner(
     team: str | None = None,
 ) -> tuple[str | None, str]:
     """meta.tessera.owner, else the dbt group's name, else var tessera_team, else var
-    tessera_default_owner (DESIGN §3). The one implementation: Jinja's find_model mirrors it."""
+    tessera_default_owner. The run-operations resolve owners with the same rule
+    (``tessera.model_owner``; tests/parity/model_owner.yml holds the two equal)."""
     owner = meta.get("owner")
     if isinstance(owner, str) and owner.strip():
         return owner.strip(), "meta"
@@ -730,10 +750,14 @@ def extract_project(
     models: dict[str, ModelInfo] = {}
     children: dict[str, list[str]] = {}
 
+    refs: dict[str, NodeRef] = {}
     for uid, node in nodes.items():
         rtype = node.get("resource_type")
         if rtype == "test":
             continue
+        refs[uid] = NodeRef(
+            uid, _opt_str(rtype), str(node.get("name")), _opt_str(node.get("package_name"))
+        )
         depends_on = tuple(_mapping(node.get("depends_on")).get("nodes") or ())
         for parent in depends_on:
             children.setdefault(parent, []).append(uid)
@@ -747,7 +771,7 @@ def extract_project(
         # folder-level `+meta: {tessera: {owner: ...}}` reaches every model of the folder.
         is_asset = enforced or meta.get("asset") is True
         group = node.get("group") or config.get("group") or None
-        owner, owner_source = _resolve_owner(meta, group, groups, default_owner, team)
+        owner, owner_source = resolve_owner(meta, group, groups, default_owner, team)
         version = _opt_str(node.get("version"))
         access = _opt_str(node.get("access") or config.get("access"))
         models[uid] = ModelInfo(
@@ -839,6 +863,7 @@ def extract_project(
         children={k: tuple(sorted(v)) for k, v in children.items()},
         disabled=disabled,
         groups=groups,
+        nodes=refs,
     )
 
 
@@ -875,4 +900,5 @@ def _exposure(uid: str, exp: Mapping[str, Any]) -> Exposure:
         owner_name=owner_name,
         owner_email=owner_email,
         depends_on=tuple(_mapping(exp.get("depends_on")).get("nodes") or ()),
+        url=_opt_str(exp.get("url")),
     )

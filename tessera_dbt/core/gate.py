@@ -16,16 +16,25 @@ from tessera_dbt.core.contract import Change, Version
 from tessera_dbt.core.diff import diff_contracts
 from tessera_dbt.core.policy import Evaluation, evaluate, evaluate_history, next_version
 from tessera_dbt.core.versions import versions_snippet
+from tessera_dbt.core.vocab import (
+    ACTIVE_STATUSES,
+    ALLOWED_VERDICTS,
+    BLOCKING_RESPONSE,
+    MANUAL_SOURCE,
+    SHIPPING_STATUSES,
+    OpenStatus,
+    ProposalStatus,
+    RegistrationSource,
+    Response,
+    Verdict,
+    agrees,
+)
+from tessera_dbt.core.vocab import BLOCKED as BLOCKED
+from tessera_dbt.core.vocab import GATED_COMMANDS as GATED_COMMANDS
+from tessera_dbt.core.vocab import OPEN_STATUSES as OPEN_STATUSES
 
 # Verdicts that let a model run and publish.
-ALLOWED = frozenset(
-    {"new", "unchanged", "compatible", "auto_approved", "approved", "forced", "retired", "expired"}
-)
-BLOCKED = "blocked"
-# Proposal statuses that are still open: the gate reuses them for the same fingerprint.
-OPEN_STATUSES = frozenset({"pending", "approved", "rejected"})
-ACCEPTING_ANSWERS = frozenset({"approved", "migrating"})
-GATED_COMMANDS = frozenset({"build", "run", "seed", "snapshot", "retry", "clone"})
+ALLOWED = frozenset(ALLOWED_VERDICTS)
 REMOVED_FINGERPRINT = "removed"
 
 
@@ -52,7 +61,7 @@ class Registration:
     """A live consumer registration on an asset."""
 
     team: str
-    source: str = "manual"
+    source: RegistrationSource = MANUAL_SOURCE
     columns: tuple[str, ...] | None = None
     pinned_major: int | None = None
     # On a versioned model: the dbt version it is pinned to (None: follows latest_version).
@@ -66,7 +75,7 @@ class Answer:
     """A team's latest answer to a proposal."""
 
     team: str
-    response: str
+    response: Response
     note: str | None = None
 
 
@@ -76,7 +85,7 @@ class ProposalView:
 
     proposal_id: str
     asset_id: str
-    status: str
+    status: ProposalStatus
     fingerprint: str
     base_version: str | None
     teams: tuple[str, ...] = ()
@@ -143,7 +152,7 @@ class Decision:
 
     asset_id: str
     name: str
-    verdict: str
+    verdict: Verdict
     fingerprint: str
     owner: str | None = None
     changes: list[dict[str, Any]] = field(default_factory=list)
@@ -301,6 +310,56 @@ def star_affected(
     return out
 
 
+def affected_by_stored(
+    registration: Registration,
+    owner: str | None,
+    changes: Sequence[Mapping[str, Any]],
+    base_version: str | None,
+) -> str | None:
+    """Why a registration is affected by a stored proposal (its ``changes_json`` entries), or
+    None. The rule of :func:`affected_teams`; ``tessera.registration_affected_by`` is its
+    Jinja copy for run-operations, held equal by ``tests/parity/affected_by.yml``."""
+    breaking = [
+        Change(
+            kind=str(c.get("kind") or ""),
+            path=str(c.get("path") or ""),
+            message=str(c.get("message") or ""),
+            effect=str(c.get("effect") or ""),
+            column=c.get("column"),
+        )
+        for c in changes
+        if isinstance(c, Mapping) and c.get("breaking", True) is not False
+    ]
+    return affected_teams([registration], owner, breaking, base_version).get(registration.team)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What the latest answers make of an open proposal."""
+
+    status: OpenStatus
+    blocked: tuple[str, ...]  # teams whose latest answer blocks
+    waiting: tuple[str, ...]  # teams that have neither agreed nor blocked
+
+
+def tally_answers(teams: Iterable[str], answers: Mapping[str, str | None]) -> Tally:
+    """Rejected when a team blocks, pending while a team has not agreed, else approved.
+
+    ``answers`` maps a team to its latest response (absent or None: no answer). The Jinja
+    copy is ``tessera.answers_status`` (``tests/parity/answers_status.yml``).
+    """
+    blocked: list[str] = []
+    waiting: list[str] = []
+    for team in teams:
+        response = answers.get(team)
+        if response == BLOCKING_RESPONSE:
+            blocked.append(team)
+        elif not agrees(response):
+            waiting.append(team)
+    status: OpenStatus = "rejected" if blocked else ("pending" if waiting else "approved")
+    return Tally(status, tuple(blocked), tuple(waiting))
+
+
 def _judge(asset: AssetInput, history: list[PublishedVersion]) -> Evaluation:
     """Judge against the latest version (every published version for ``_transitive``)."""
     return evaluate_history(
@@ -400,11 +459,7 @@ def _gate_breaking(
         return d
     proposals = list(registry.proposals.get(asset_id, ()))
     current = next(
-        (
-            p
-            for p in proposals
-            if p.fingerprint == d.fingerprint and p.status in OPEN_STATUSES | {"forced", "expired"}
-        ),
+        (p for p in proposals if p.fingerprint == d.fingerprint and p.status in ACTIVE_STATUSES),
         None,
     )
     if current is None:
@@ -425,20 +480,16 @@ def _gate_breaking(
         return d
     d.proposal_id = current.proposal_id
     d.deadline = current.deadline
-    if current.status in ("forced", "expired"):
-        d.verdict = current.status
+    if current.status in SHIPPING_STATUSES:
+        d.verdict = "forced" if current.status == "forced" else "expired"
         return d
     # Teams fixed when the proposal opened, plus teams affected since (added by registering).
     owed = sorted(set(current.teams) | set(teams))
-    pending, notes = [], {}
-    for team in owed:
-        ans = current.answers.get(team)
-        if ans is None or ans.response not in ACCEPTING_ANSWERS:
-            pending.append(team)
-            if ans is not None and ans.response == "blocked":
-                notes[team] = ans.note or ""
+    tally = tally_answers(owed, {t: a.response for t, a in current.answers.items()})
+    pending = [t for t in owed if t in tally.blocked or t in tally.waiting]
+    notes = {t: current.answers[t].note or "" for t in tally.blocked}
     if pending and not notes and is_past(current.deadline, today):
-        # Past its deadline and nobody answered blocked: the change ships (DESIGN §5).
+        # Past its deadline and nobody answered blocked: the change ships.
         d.verdict = "expired"
         result.expired.append(current.proposal_id)
     elif pending:

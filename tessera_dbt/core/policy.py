@@ -30,7 +30,9 @@ from tessera_dbt.core.contract import (
     FIRST_VERSION,
     GUARANTEE_MODES,
     MODES,
+    Bump,
     Change,
+    Severity,
     Version,
 )
 from tessera_dbt.core.diff import diff_documents
@@ -74,12 +76,12 @@ def is_transitive(mode: str) -> bool:
     return check_mode(mode).endswith("_transitive")
 
 
-def severity(change: Change, mode: str, guarantee_mode: str = "notify") -> str | None:
+def severity(change: Change, mode: str, guarantee_mode: str = "notify") -> Severity | None:
     """Severity of one change: ``breaking``, ``warning``, ``info``; None when ignored."""
     return _severity(change.effect, base_mode(mode), check_guarantee_mode(guarantee_mode))
 
 
-def _severity(effect: str, base: str, guarantee_mode: str) -> str | None:
+def _severity(effect: str, base: str, guarantee_mode: str) -> Severity | None:
     if effect == "guarantee_relaxed":
         if guarantee_mode == "ignore":
             return None
@@ -101,7 +103,7 @@ class JudgedChange:
     """A change with its verdict under a mode; ``against`` names the version compared with."""
 
     change: Change
-    severity: str
+    severity: Severity
     against: str | None = None
 
     @property
@@ -132,7 +134,7 @@ class Evaluation:
     guarantee_mode: str
     changes: tuple[JudgedChange, ...] = ()
     ignored: tuple[Change, ...] = ()
-    bump: str = "none"
+    bump: Bump = "none"
     base_version: str | None = None
     checked_versions: tuple[str, ...] = field(default_factory=tuple)
 
@@ -173,7 +175,7 @@ class Evaluation:
         return out
 
 
-def bump_for(judged: Iterable[JudgedChange], ignored: Iterable[Change] = ()) -> str:
+def bump_for(judged: Iterable[JudgedChange], ignored: Iterable[Change] = ()) -> Bump:
     """The semver bump a set of changes calls for (DESIGN §4), whatever the mode blocks.
 
     major: a change breaks under the mode, or is incompatible in every mode (a type changed
@@ -181,7 +183,7 @@ def bump_for(judged: Iterable[JudgedChange], ignored: Iterable[Change] = ()) -> 
     annotations (descriptions, titles, spelling) and order; minor: anything else (additions,
     widenings, and the narrowings the mode allows). Ignored guarantee changes bump patch.
     """
-    bump = "none"
+    bump: Bump = "none"
     for j in judged:
         effect = j.change.effect
         if j.breaking or effect in _MAJOR_EFFECTS or effect not in EFFECTS:

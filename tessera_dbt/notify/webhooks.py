@@ -41,7 +41,8 @@ from urllib.parse import urlsplit
 import requests
 
 from tessera_dbt import __version__
-from tessera_dbt.core.gate import acknowledge_command
+from tessera_dbt.core import vocab
+from tessera_dbt.core.gate import acknowledge_command, tally_answers
 
 #: Audit-log actions an endpoint with ``events: "*"`` receives (the documented set).
 NOTIFYING_ACTIONS: tuple[str, ...] = (
@@ -108,7 +109,7 @@ BLOCKED_NETWORKS: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = (
     ipaddress.ip_network("::/128"),
 )
 
-OPEN_STATUSES = ("pending", "approved", "rejected")
+OPEN_STATUSES = vocab.OPEN_STATUSES
 
 Resolver = Callable[..., Sequence[tuple[Any, ...]]]
 
@@ -400,8 +401,9 @@ def event_payload(event: Mapping[str, Any]) -> dict[str, Any]:
             for t in event.get("teams") or []
         ]
         is_open = status in OPEN_STATUSES
-        waiting = [t["team"] for t in teams if t["response"] is None] if is_open else []
-        blocked = [t["team"] for t in teams if t["response"] == "blocked"] if is_open else []
+        tally = tally_answers([t["team"] for t in teams], {t["team"]: t["response"] for t in teams})
+        waiting = list(tally.waiting) if is_open else []
+        blocked = list(tally.blocked) if is_open else []
         commands: dict[str, Any] = {}
         if is_open:
             commands = {

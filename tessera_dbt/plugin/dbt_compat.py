@@ -189,6 +189,7 @@ def _exposure(exp: Any) -> dict[str, Any]:
         "name": exp.name,
         "package_name": _get(exp, "package_name"),
         "type": _str(_get(exp, "type")),
+        "url": _get(exp, "url"),
         "owner": _owner(_get(exp, "owner")),
         "meta": dict(_get(exp, "meta") or {}),
         "config": {"meta": dict(_get(_get(exp, "config"), "meta") or {})},

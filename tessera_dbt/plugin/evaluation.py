@@ -20,6 +20,7 @@ from tessera_dbt.core.consumers import (
     DerivedRegistration,
     derive_registrations,
     merge_registrations,
+    merged_derived,
     model_code,
     owed_answers,
     render_owed,
@@ -43,6 +44,14 @@ from tessera_dbt.core.gate import (
     render_block_message,
     stale_registrations,
 )
+from tessera_dbt.core.impact import impact_report
+from tessera_dbt.core.records import (
+    AssetWrite,
+    CheckWrite,
+    EventWrite,
+    ProposalTeamWrite,
+    ProposalWrite,
+)
 from tessera_dbt.core.versions import (
     KnownAsset,
     Succession,
@@ -51,22 +60,14 @@ from tessera_dbt.core.versions import (
     version_of,
     with_model_versions,
 )
+from tessera_dbt.core.vocab import BLOCKED, INITIAL_STATUS, OPEN_STATUSES, PROPOSAL_STATUSES
 from tessera_dbt.plugin import dbt_compat
 from tessera_dbt.plugin.registry import PublishedContract, Registry, RegistryError, RegistryState
 from tessera_dbt.plugin.registry import Registration as StoredRegistration
 
 # Every proposal status: the gate must see closed proposals too, so that a change proposed
 # again after a withdrawal gets a fresh proposal id.
-ALL_STATUSES = (
-    "pending",
-    "approved",
-    "rejected",
-    "forced",
-    "withdrawn",
-    "published",
-    "superseded",
-    "expired",
-)
+ALL_STATUSES = PROPOSAL_STATUSES
 # run-operations that show the project's evaluation (they read this invocation's checks).
 EVALUATING_OPERATIONS = frozenset({"tessera.diff", "tessera.impact"})
 
@@ -179,6 +180,7 @@ class Evaluator:
             lineage_cache=cache,
         )
         cache.save()
+        stored = state
         merged = merge_registrations(
             state.registrations, derived, project.project_name, _stored_registration
         )
@@ -207,7 +209,11 @@ class Evaluator:
                 registry, project, state, result, invocation_id, derived, details, succession
             )
         elif records_checks:
-            registry.write_checks(invocation_id, check_rows(result, details), self._summary(result))
+            summary = self._summary(result)
+            impact = self._impact(project, stored, result)
+            if impact is not None:
+                summary["impact"] = impact
+            registry.write_checks(invocation_id, check_rows(result, details), summary)
         self._log(project, result, fresh)
         if self.operation is None:
             for line in stale_registrations(result, view):
@@ -256,60 +262,63 @@ class Evaluator:
             registry.call(
                 "sync_derived_registrations",
                 project_name=project.project_name,
-                registrations=[d.as_row() for d in derived],
+                registrations=[
+                    d.as_row()
+                    for d in merged_derived(state.registrations, derived, project.project_name)
+                ],
             )
         if result.new_proposals:
             by_asset = {d.asset_id: d for d in result.decisions}
             registry.open_proposals(
                 [
-                    {
-                        "proposal_id": p.proposal_id,
-                        "asset_id": p.asset_id,
-                        "model_name": by_asset[p.asset_id].name,
-                        "status": "pending",
-                        "base_version": p.base_version,
-                        "next_version": by_asset[p.asset_id].next_version,
-                        "fingerprint": p.fingerprint,
-                        "changes": p.changes,
-                        "schema": by_asset[p.asset_id].schema,
-                        "guarantees": by_asset[p.asset_id].guarantees,
-                        "teams": [{"team": t, "reason": r} for t, r in sorted(p.teams.items())],
-                        "deadline": p.deadline,
-                    }
+                    ProposalWrite(
+                        proposal_id=p.proposal_id,
+                        asset_id=p.asset_id,
+                        model_name=by_asset[p.asset_id].name,
+                        status=INITIAL_STATUS,
+                        base_version=p.base_version,
+                        next_version=by_asset[p.asset_id].next_version,
+                        fingerprint=p.fingerprint,
+                        changes=p.changes,
+                        schema=by_asset[p.asset_id].schema,
+                        guarantees=by_asset[p.asset_id].guarantees,
+                        teams=tuple(ProposalTeamWrite(t, r) for t, r in sorted(p.teams.items())),
+                        deadline=p.deadline,
+                    )
                     for p in result.new_proposals
                 ]
             )
         events = [
-            {
-                "action": "auto_approved",
-                "entity_type": "asset",
-                "entity_id": asset_id,
-                "details": {"reason": "breaking change with no affected consumer"},
-            }
+            EventWrite(
+                action="auto_approved",
+                entity_type="asset",
+                entity_id=asset_id,
+                details={"reason": "breaking change with no affected consumer"},
+            )
             for asset_id in result.auto_approved
         ]
         events.extend(
-            {
-                "action": "version_retired",
-                "entity_type": "asset",
-                "entity_id": d.asset_id,
-                "details": {
+            EventWrite(
+                action="version_retired",
+                entity_type="asset",
+                entity_id=d.asset_id,
+                details={
                     "model": model_id(d.asset_id),
                     "version": version_of(d.asset_id),
                     "deprecation_date": state.assets[d.asset_id].deprecation_date,
                     "last_contract": d.base_version,
                 },
-            }
+            )
             for d in retired_versions(result)
             if d.asset_id in state.assets
         )
         if events:
-            registry.call("record_events", events=events)
+            registry.record_events(events)
         # Unchanged assets need no row: nothing reads them (the hooks look for blocked rows
         # and publish candidates; the summary row counts every verdict), and on a large
         # project they are most rows, each costing Jinja quoting in the batch insert.
-        rows = [r for r in check_rows(result, details) if r["verdict"] != "unchanged"]
-        registry.write_checks(invocation_id, rows, self._summary(result))
+        checks = [r for r in check_rows(result, details) if r.verdict != "unchanged"]
+        registry.write_checks(invocation_id, checks, self._summary(result))
 
     def _emit(self, level: str, message: str) -> None:
         if self.log is not None:
@@ -321,7 +330,7 @@ class Evaluator:
 
     def _summary(self, result: GateResult) -> dict[str, Any]:
         return {
-            "verdict": "blocked" if result.blocked else "passed",
+            "verdict": BLOCKED if result.blocked else "passed",
             "command": self.command,
             "assets": len(result.decisions),
             "verdicts": _verdict_counts(result),
@@ -399,6 +408,49 @@ class Evaluator:
             )
             report = diff_report(decision, base.version, to_v, compared)
         return {decision.asset_id: {"diff": report}}
+
+    def _impact(
+        self, project: Project, state: RegistryState, result: GateResult
+    ) -> dict[str, Any] | None:
+        """For ``tessera.impact``: the document its macro prints (else None)."""
+        if self.operation != "tessera.impact":
+            return None
+        asset_id = impact_target(project, state, self.operation_args.get("model"))
+        if asset_id is None:
+            return None  # the macro reports the unknown model
+        record = state.assets.get(asset_id)
+        asset = project.assets.get(asset_id)
+        owner = record.owner_team if record is not None and record.owner_team else None
+        if owner is None and asset is not None:
+            owner = asset.owner
+        consumers = [
+            {
+                "team": r.team,
+                "source": r.source,
+                "columns": list(r.columns) if r.columns is not None else None,
+                "pinned_major": r.pinned_major,
+                "source_ref": r.source_ref,
+                "note": r.note,
+                "created_at": r.created_at.isoformat() if r.created_at else None,
+            }
+            for r in sorted(state.registrations_for(asset_id), key=lambda r: (r.team, r.source))
+        ]
+        proposals = [
+            {
+                "proposal_id": p.proposal_id,
+                "status": p.status,
+                "base_version": p.base_version,
+                "next_version": p.next_version,
+                "changes": list(p.changes),
+                "answers": {t: a.response for t, a in p.answers.items()},
+            }
+            for p in state.proposals_for(asset_id, OPEN_STATUSES)
+        ]
+        decision = next((d for d in result.decisions if d.asset_id == asset_id), None)
+        name = asset.name if asset is not None else None
+        if name is None and record is not None:
+            name = record.model_name
+        return impact_report(project, asset_id, name, owner, consumers, decision, proposals)
 
     def _report(self, invocation_id: str, result: GateResult) -> dict[str, Any]:
         return {
@@ -520,6 +572,21 @@ def diff_target(
     return None
 
 
+def impact_target(project: Project, state: RegistryState, model: Any) -> str | None:
+    """The asset ``tessera.impact --args '{model: ...}'`` names (as ``tessera.find_model``
+    resolves it: the project's assets first, else the registry's by id or model name)."""
+    if not isinstance(model, str) or not model.strip():
+        return None
+    wanted = model.strip()
+    found = project.find_assets(wanted)
+    if found:
+        return found[0].asset_id
+    known = sorted(
+        a.asset_id for a in state.assets.values() if wanted in (a.asset_id, a.model_name)
+    )
+    return known[0] if known else None
+
+
 def assets_for_gate(project: Project) -> list[AssetInput]:
     """The gate's view of the project's assets."""
     return [
@@ -604,25 +671,25 @@ def removed_assets(project: Project, state: RegistryState) -> dict[str, str]:
     return out
 
 
-def asset_rows(project: Project, state: RegistryState) -> list[dict[str, Any]]:
+def asset_rows(project: Project, state: RegistryState) -> list[AssetWrite]:
     """Assets whose registry record is missing or out of date."""
-    rows: list[dict[str, Any]] = []
+    rows: list[AssetWrite] = []
     for a in sorted(project.assets.values(), key=lambda a: a.asset_id):
-        row: dict[str, Any] = {
-            "asset_id": a.asset_id,
-            "project_name": project.project_name,
-            "model_name": a.name,
-            "model_version": a.version,
-            "owner_team": a.owner,
-            "compatibility": a.compatibility,
-            "guarantee_mode": a.guarantee_mode,
-            "relation_name": a.relation_name,
-            "materialization": a.materialization,
-            "deprecation_date": a.deprecation_date,
-            "latest_version": a.latest_version,
-        }
+        row = AssetWrite(
+            asset_id=a.asset_id,
+            project_name=project.project_name,
+            model_name=a.name,
+            model_version=a.version,
+            owner_team=a.owner,
+            compatibility=a.compatibility,
+            guarantee_mode=a.guarantee_mode,
+            relation_name=a.relation_name,
+            materialization=a.materialization,
+            deprecation_date=a.deprecation_date,
+            latest_version=a.latest_version,
+        )
         record = state.assets.get(a.asset_id)
-        if record is None or record.deleted_at is not None or _differs(record, row):
+        if record is None or record.deleted_at is not None or _differs(record, row.to_row()):
             rows.append(row)
     return rows
 
@@ -681,35 +748,37 @@ def known_assets(state: RegistryState) -> dict[str, KnownAsset]:
 
 def continued_asset_rows(
     succession: Mapping[str, Succession], state: RegistryState
-) -> list[dict[str, Any]]:
+) -> list[AssetWrite]:
     """Registry rows closing the unversioned assets a dbt version now continues."""
     now = _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
-    rows: list[dict[str, Any]] = []
+    rows: list[AssetWrite] = []
     for old_id in sorted(succession):
         record = state.assets.get(old_id)
         if record is None:
             continue
-        rows.append({**_record_row(record), "deleted_at": now})
+        rows.append(_record_row(record, now))
     return rows
 
 
-def _record_row(record: Any) -> dict[str, Any]:
-    return {
-        "asset_id": record.asset_id,
-        "project_name": record.project_name,
-        "model_name": record.model_name,
-        "model_version": record.model_version,
-        "owner_team": record.owner_team,
-        "compatibility": record.compatibility,
-        "guarantee_mode": record.guarantee_mode,
-        "relation_name": record.relation_name,
-        "materialization": record.materialization,
-        "deprecation_date": record.deprecation_date,
-        "latest_version": record.latest_version,
-    }
+def _record_row(record: Any, deleted_at: _dt.datetime | None = None) -> AssetWrite:
+    """The registry's own asset row again (to mark it deleted)."""
+    return AssetWrite(
+        asset_id=record.asset_id,
+        project_name=record.project_name,
+        model_name=record.model_name,
+        model_version=record.model_version,
+        owner_team=record.owner_team,
+        compatibility=record.compatibility,
+        guarantee_mode=record.guarantee_mode,
+        relation_name=record.relation_name,
+        materialization=record.materialization,
+        deprecation_date=record.deprecation_date,
+        latest_version=record.latest_version,
+        deleted_at=deleted_at,
+    )
 
 
-def retired_asset_rows(result: GateResult, state: RegistryState) -> list[dict[str, Any]]:
+def retired_asset_rows(result: GateResult, state: RegistryState) -> list[AssetWrite]:
     """Registry rows marking deleted the removed assets the gate lets go.
 
     A removal that passes (past its deprecation date, approved, forced, or nobody consumed
@@ -717,40 +786,40 @@ def retired_asset_rows(result: GateResult, state: RegistryState) -> list[dict[st
     judging it. A blocked removal stays live.
     """
     now = _dt.datetime.now(_dt.timezone.utc).replace(tzinfo=None)
-    rows: list[dict[str, Any]] = []
+    rows: list[AssetWrite] = []
     for d in result.decisions:
         record = state.assets.get(d.asset_id)
         if not d.blocks_all or not d.allowed or record is None:
             continue
-        rows.append({**_record_row(record), "deleted_at": now})
+        rows.append(_record_row(record, now))
     return rows
 
 
 def check_rows(
     result: GateResult, details: Mapping[str, Mapping[str, Any]] | None = None
-) -> list[dict[str, Any]]:
+) -> list[CheckWrite]:
     """``tessera_checks`` rows for the decisions (``details``: extra per asset)."""
     return [
-        {
-            "asset_id": d.asset_id,
-            "model_name": d.name,
-            "fingerprint": d.fingerprint,
-            "verdict": d.verdict,
-            "message": d.message or None,
-            "changes": d.changes,
-            "schema": d.schema if d.publishable else None,
-            "guarantees": d.guarantees if d.publishable else None,
-            "base_version": d.base_version,
-            "next_version": d.next_version if d.publishable else None,
-            "bump": d.bump,
-            "proposal_id": d.proposal_id,
-            "blocks_all": d.blocks_all and d.verdict == "blocked",
-            "details": {
+        CheckWrite(
+            asset_id=d.asset_id,
+            model_name=d.name,
+            fingerprint=d.fingerprint,
+            verdict=d.verdict,
+            message=d.message or None,
+            changes=d.changes,
+            schema=d.schema if d.publishable else None,
+            guarantees=d.guarantees if d.publishable else None,
+            base_version=d.base_version,
+            next_version=d.next_version if d.publishable else None,
+            bump=d.bump,
+            proposal_id=d.proposal_id,
+            blocks_all=d.blocks_all and d.verdict == BLOCKED,
+            details={
                 "owner": d.owner,
                 "pending_teams": d.pending_teams,
                 "blocked_notes": d.blocked_notes,
                 **(details or {}).get(d.asset_id, {}),
             },
-        }
+        )
         for d in result.decisions
     ]

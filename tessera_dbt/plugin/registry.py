@@ -7,9 +7,9 @@ same escaping helper). Reads of the whole state take three queries whatever the 
 models (:meth:`Registry.load_state`); each batch write is one macro call, i.e. one
 transaction of chunked multi-row inserts.
 
-Row layouts of ``load_state`` (a contract between ``macros/registry/load_state.sql`` and
-this module): ``catalog`` rows are ``kind, s1..s11, t1..t3, n1``; ``proposals`` rows are
-``kind, s1..s12, t1..t3``; ``contracts`` rows carry their own column names.
+``load_state`` returns rows under the registry tables' own column names (``catalog`` and
+``proposals`` are tagged unions with a ``kind`` column); :func:`parse_state` reads them by
+name.
 """
 
 from __future__ import annotations
@@ -20,35 +20,26 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, TypedDict
+from typing import Any
 
 from tessera_dbt.core.contract import Contract, Version, canonical_json
-
-#: Proposal states that still take answers.
-OPEN_STATUSES: tuple[str, ...] = ("pending", "approved", "rejected")
-#: Proposal states :meth:`Registry.load_state` returns by default (open, plus forced ones
-#: that are not published yet: the gate lets their change through).
-ACTIVE_STATUSES: tuple[str, ...] = (*OPEN_STATUSES, "forced")
-#: Answers that count as agreement.
-AGREEING_RESPONSES: tuple[str, ...] = ("approved", "migrating")
-#: The registry tables of DESIGN §5, the layout-version table and webhook deliveries.
-REGISTRY_TABLES: tuple[str, ...] = (
-    "tessera_schema_version",
-    "tessera_teams",
-    "tessera_team_members",
-    "tessera_assets",
-    "tessera_contracts",
-    "tessera_registrations",
-    "tessera_proposals",
-    "tessera_proposal_teams",
-    "tessera_acknowledgements",
-    "tessera_checks",
-    "tessera_audit_log",
-    "tessera_deliveries",
+from tessera_dbt.core.gate import Tally, tally_answers
+from tessera_dbt.core.records import AssetWrite, CheckWrite, EventWrite, ProposalWrite, column_row
+from tessera_dbt.core.vocab import ACTIVE_STATUSES as ACTIVE_STATUSES
+from tessera_dbt.core.vocab import AGREEING_RESPONSES as AGREEING_RESPONSES
+from tessera_dbt.core.vocab import OPEN_STATUSES as OPEN_STATUSES
+from tessera_dbt.core.vocab import (
+    PACKAGE,
+    ProposalStatus,
+    RegistrationSource,
+    Response,
+    as_response,
+    as_source,
+    as_status,
 )
+from tessera_dbt.core.vocab import REGISTRY_TABLES as REGISTRY_TABLES
 
-_PACKAGE = "tessera"
-_JSON_KEYS = ("changes", "schema", "guarantees", "details")
+_PACKAGE = PACKAGE
 
 
 class RegistryError(RuntimeError):
@@ -134,13 +125,6 @@ def _json(value: Any, default: Any = None) -> Any:
     return json.loads(str(value))
 
 
-def _json_text(value: Any) -> str | None:
-    """JSON fields are sent to the macros as canonical text (sorted keys, unicode kept)."""
-    if value is None or isinstance(value, str):
-        return value
-    return canonical_json(value)
-
-
 # -- typed rows ---------------------------------------------------------------------------
 
 
@@ -220,7 +204,7 @@ class Registration:
 
     asset_id: str
     team: str
-    source: str
+    source: RegistrationSource
     columns: tuple[str, ...] | None = None
     pinned_major: int | None = None
     note: str | None = None
@@ -249,7 +233,7 @@ class Acknowledgement:
 
     proposal_id: str
     team: str
-    response: str
+    response: Response
     note: str | None = None
     acknowledged_by: str | None = None
     acknowledged_at: datetime | None = None
@@ -264,7 +248,7 @@ class Proposal:
 
     proposal_id: str
     asset_id: str
-    status: str
+    status: ProposalStatus
     base_version: str | None = None
     next_version: str | None = None
     fingerprint: str | None = None
@@ -295,26 +279,24 @@ class Proposal:
         return latest
 
     @property
+    def tally(self) -> Tally:
+        """What the latest answers make of it (:func:`tessera_dbt.core.gate.tally_answers`)."""
+        return tally_answers(self.affected_teams, {t: a.response for t, a in self.answers.items()})
+
+    @property
     def blocked_by(self) -> tuple[str, ...]:
         """Affected teams whose latest answer is ``blocked``."""
-        answers = self.answers
-        return tuple(
-            t for t in self.affected_teams if t in answers and answers[t].response == "blocked"
-        )
+        return self.tally.blocked
 
     @property
     def waiting_for(self) -> tuple[str, ...]:
         """Affected teams that have not answered yet."""
-        answers = self.answers
-        return tuple(t for t in self.affected_teams if t not in answers)
+        return self.tally.waiting
 
     @property
     def agreed(self) -> bool:
         """Every affected team's latest answer is approved or migrating."""
-        answers = self.answers
-        return all(
-            t in answers and answers[t].response in AGREEING_RESPONSES for t in self.affected_teams
-        )
+        return self.tally.status == "approved"
 
     @property
     def is_open(self) -> bool:
@@ -370,71 +352,9 @@ class RegistryState:
         return next((m.role for m in self.members_of(team) if m.principal == principal), None)
 
 
-# -- write payloads (documented shapes; plain dicts work too) ------------------------------
+# -- write payloads: tessera_dbt.core.records (plain dicts keyed by field or column work too)
 
-
-class AssetRow(TypedDict, total=False):
-    """One asset for :meth:`Registry.upsert_assets` (``asset_id`` is required)."""
-
-    asset_id: str
-    project_name: str | None
-    model_name: str | None
-    model_version: str | None
-    owner_team: str | None
-    compatibility: str | None
-    guarantee_mode: str | None
-    relation_name: str | None
-    materialization: str | None
-    deprecation_date: str | None
-    deleted_at: datetime | None
-    latest_version: str | None
-
-
-class CheckRow(TypedDict, total=False):
-    """One evaluated asset for :meth:`Registry.write_checks`.
-
-    ``next_version`` set and ``verdict`` other than ``blocked`` make the row a candidate
-    that :meth:`Registry.publish` (and the on-run-end hook) copies into tessera_contracts.
-    """
-
-    asset_id: str
-    model_name: str | None
-    fingerprint: str | None
-    verdict: str
-    message: str | None
-    changes: Any
-    schema: Any
-    guarantees: Any
-    base_version: str | None
-    next_version: str | None
-    bump: str | None
-    proposal_id: str | None
-    blocks_all: bool
-    details: Any
-
-
-class TeamRef(TypedDict, total=False):
-    """An affected team of a new proposal."""
-
-    team: str
-    reason: str | None
-
-
-class ProposalRow(TypedDict, total=False):
-    """One proposal for :meth:`Registry.open_proposals` (``asset_id`` is required)."""
-
-    proposal_id: str | None
-    asset_id: str
-    model_name: str | None
-    status: str
-    base_version: str | None
-    next_version: str | None
-    fingerprint: str | None
-    changes: Any
-    schema: Any
-    guarantees: Any
-    created_by: str | None
-    teams: Sequence[TeamRef | str]
+Writable = AssetWrite | CheckWrite | ProposalWrite | Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -456,15 +376,9 @@ class EnsureResult:
     version: int | None
 
 
-def _payload(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for row in rows:
-        item = dict(row)
-        for key in _JSON_KEYS:
-            if key in item:
-                item[key] = _json_text(item[key])
-        out.append(item)
-    return out
+def _payload(rows: Iterable[Writable]) -> list[dict[str, Any]]:
+    """Rows keyed by column names: a payload's ``to_row()``, or a plain dict translated once."""
+    return [column_row(row) if isinstance(row, Mapping) else row.to_row() for row in rows]
 
 
 # -- parsing load_state -------------------------------------------------------------------
@@ -485,56 +399,70 @@ class EvaluationRead:
     state: RegistryState
 
 
+def _named_rows(raw: Any) -> Iterator[dict[str, Any]]:
+    cols, rows = _table(raw)
+    for values in rows:
+        yield dict(zip(cols, values, strict=False))
+
+
 def parse_state(raw: Mapping[str, Any]) -> RegistryState:
     """Build a :class:`RegistryState` from the dict the ``load_state`` macro returns."""
     teams: dict[str, Team] = {}
     members: list[Member] = []
     assets: dict[str, AssetRecord] = {}
     registrations: dict[str, list[Registration]] = {}
-    cols, rows = _table(raw["catalog"])
-    for values in rows:
-        r = dict(zip(cols, values, strict=False))
-        s = [r.get(f"s{i}") for i in range(12)]  # s[1]..s[11]
+    for r in _named_rows(raw["catalog"]):
         kind = r["kind"]
         if kind == "team":
-            name = _req_text(s[1])
-            teams[name] = Team(name, _text(s[2]), _text(s[3]), _dt(r.get("t1")), _dt(r.get("t2")))
+            name = _req_text(r["name"])
+            teams[name] = Team(
+                name,
+                _text(r.get("description")),
+                _text(r.get("source")),
+                _dt(r.get("created_at")),
+                _dt(r.get("deleted_at")),
+            )
         elif kind == "member":
             members.append(
-                Member(_req_text(s[1]), _req_text(s[2]), _req_text(s[3]), _dt(r.get("t1")))
+                Member(
+                    _req_text(r["team"]),
+                    _req_text(r["principal"]),
+                    _req_text(r["role"]),
+                    _dt(r.get("created_at")),
+                )
             )
         elif kind == "asset":
-            asset_id = _req_text(s[1])
+            asset_id = _req_text(r["asset_id"])
             assets[asset_id] = AssetRecord(
                 asset_id=asset_id,
-                project_name=_text(s[2]),
-                model_name=_text(s[3]),
-                model_version=_text(s[4]),
-                owner_team=_text(s[5]),
-                compatibility=_text(s[6]),
-                guarantee_mode=_text(s[7]),
-                relation_name=_text(s[8]),
-                materialization=_text(s[9]),
-                deprecation_date=_text(s[10]),
-                created_at=_dt(r.get("t1")),
-                updated_at=_dt(r.get("t2")),
-                deleted_at=_dt(r.get("t3")),
-                latest_version=_text(s[11]),
+                project_name=_text(r.get("project_name")),
+                model_name=_text(r.get("model_name")),
+                model_version=_text(r.get("model_version")),
+                owner_team=_text(r.get("owner_team")),
+                compatibility=_text(r.get("compatibility")),
+                guarantee_mode=_text(r.get("guarantee_mode")),
+                relation_name=_text(r.get("relation_name")),
+                materialization=_text(r.get("materialization")),
+                deprecation_date=_text(r.get("deprecation_date")),
+                created_at=_dt(r.get("created_at")),
+                updated_at=_dt(r.get("updated_at")),
+                deleted_at=_dt(r.get("deleted_at")),
+                latest_version=_text(r.get("latest_version")),
             )
         elif kind == "registration":
-            columns = _json(s[4])
+            columns = _json(r.get("columns_json"))
             reg = Registration(
-                asset_id=_req_text(s[1]),
-                team=_req_text(s[2]),
-                source=_req_text(s[3]),
+                asset_id=_req_text(r["asset_id"]),
+                team=_req_text(r["team"]),
+                source=as_source(r["source"]),
                 columns=tuple(str(c) for c in columns) if isinstance(columns, list) else None,
-                pinned_major=_int(r.get("n1")),
-                note=_text(s[5]),
-                source_ref=_text(s[6]),
-                created_at=_dt(r.get("t1")),
-                updated_at=_dt(r.get("t2")),
-                model_version=_text(s[7]),
-                star_refs=tuple(x for x in (_text(s[8]) or "").split(",") if x),
+                pinned_major=_int(r.get("pinned_major")),
+                note=_text(r.get("note")),
+                source_ref=_text(r.get("source_ref")),
+                created_at=_dt(r.get("created_at")),
+                updated_at=_dt(r.get("updated_at")),
+                model_version=_text(r.get("model_version")),
+                star_refs=tuple(x for x in (_text(r.get("star_refs")) or "").split(",") if x),
             )
             registrations.setdefault(reg.asset_id, []).append(reg)
 
@@ -558,48 +486,47 @@ def parse_state(raw: Mapping[str, Any]) -> RegistryState:
     heads: dict[str, dict[str, Any]] = {}
     p_teams: dict[str, list[ProposalTeam]] = {}
     acks: dict[str, list[Acknowledgement]] = {}
-    cols, rows = _table(raw["proposals"])
-    for values in rows:
-        r = dict(zip(cols, values, strict=False))
-        s = [r.get(f"s{i}") for i in range(13)]
+    for r in _named_rows(raw["proposals"]):
         kind = r["kind"]
-        pid = _req_text(s[1])
+        pid = _req_text(r["proposal_id"])
         if kind == "proposal":
-            changes = _json(s[7], [])
+            changes = _json(r.get("changes_json"), [])
             heads[pid] = {
                 "proposal_id": pid,
-                "asset_id": _req_text(s[2]),
-                "status": _req_text(s[3]),
-                "base_version": _text(s[4]),
-                "next_version": _text(s[5]),
-                "fingerprint": _text(s[6]),
+                "asset_id": _req_text(r["asset_id"]),
+                "status": as_status(r["status"]),
+                "base_version": _text(r.get("base_version")),
+                "next_version": _text(r.get("next_version")),
+                "fingerprint": _text(r.get("fingerprint")),
                 "changes": tuple(c for c in changes if isinstance(c, dict))
                 if isinstance(changes, list)
                 else (),
-                "created_by": _text(s[8]),
-                "invocation_id": _text(s[9]),
-                "resolved_by": _text(s[10]),
-                "resolution_note": _text(s[11]),
-                "deadline": _date_text(s[12]),
-                "created_at": _dt(r.get("t1")),
-                "updated_at": _dt(r.get("t2")),
-                "resolved_at": _dt(r.get("t3")),
+                "created_by": _text(r.get("created_by")),
+                "invocation_id": _text(r.get("invocation_id")),
+                "resolved_by": _text(r.get("resolved_by")),
+                "resolution_note": _text(r.get("resolution_note")),
+                "deadline": _date_text(r.get("deadline")),
+                "created_at": _dt(r.get("created_at")),
+                "updated_at": _dt(r.get("updated_at")),
+                "resolved_at": _dt(r.get("resolved_at")),
             }
         elif kind == "proposal_team":
             p_teams.setdefault(pid, []).append(
-                ProposalTeam(pid, _req_text(s[2]), _text(s[3]), _dt(r.get("t1")))
+                ProposalTeam(
+                    pid, _req_text(r["team"]), _text(r.get("reason")), _dt(r.get("added_at"))
+                )
             )
         elif kind == "acknowledgement":
             acks.setdefault(pid, []).append(
                 Acknowledgement(
                     proposal_id=pid,
-                    team=_req_text(s[2]),
-                    response=_req_text(s[3]),
-                    note=_text(s[4]),
-                    acknowledged_by=_text(s[5]),
-                    ack_id=_text(s[6]),
-                    acknowledged_at=_dt(r.get("t1")),
-                    migrating_until=_date_text(s[7]),
+                    team=_req_text(r["team"]),
+                    response=as_response(r["response"]),
+                    note=_text(r.get("note")),
+                    acknowledged_by=_text(r.get("acknowledged_by")),
+                    ack_id=_text(r.get("ack_id")),
+                    acknowledged_at=_dt(r.get("acknowledged_at")),
+                    migrating_until=_date_text(r.get("migrating_until")),
                 )
             )
     proposals = []
@@ -761,7 +688,7 @@ class Registry:
         created = self.call("ensure_teams", names=wanted, actor=actor, reason=reason)
         return [str(n) for n in created or []]
 
-    def upsert_assets(self, rows: Iterable[AssetRow | Mapping[str, Any]]) -> dict[str, list[str]]:
+    def upsert_assets(self, rows: Iterable[AssetWrite | Mapping[str, Any]]) -> dict[str, list[str]]:
         """Insert or update assets; returns ``{"created": [...], "updated": [...]}``."""
         payload = _payload(rows)
         if not payload:
@@ -772,7 +699,7 @@ class Registry:
     def write_checks(
         self,
         invocation_id: str,
-        rows: Iterable[CheckRow | Mapping[str, Any]],
+        rows: Iterable[CheckWrite | Mapping[str, Any]],
         summary: Mapping[str, Any] | None = None,
     ) -> int:
         """Record this invocation's evaluation (plus its summary row); returns the count."""
@@ -786,7 +713,7 @@ class Registry:
             )
         )
 
-    def open_proposals(self, rows: Iterable[ProposalRow | Mapping[str, Any]]) -> list[str]:
+    def open_proposals(self, rows: Iterable[ProposalWrite | Mapping[str, Any]]) -> list[str]:
         """Open proposals with their affected teams; returns their ids, in order."""
         payload = _payload(rows)
         if not payload:
@@ -797,6 +724,13 @@ class Registry:
                 for t in item.get("teams") or []
             ]
         return [str(p) for p in self.call("open_proposals", rows=payload) or []]
+
+    def record_events(self, events: Iterable[EventWrite]) -> int:
+        """Append audit events (one transaction); returns how many were written."""
+        rows = [e.to_row() for e in events]
+        if not rows:
+            return 0
+        return int(self.call("record_events", events=rows) or 0)
 
     def supersede_proposals(
         self, ids: Iterable[str], reason: str | None = None, superseded_by: str | None = None

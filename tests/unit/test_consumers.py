@@ -10,6 +10,7 @@ from tessera_dbt.core.consumers import (
     derive_registrations,
     lineage_key,
     merge_registrations,
+    merged_derived,
     model_code,
     project_of,
     split_refs,
@@ -240,6 +241,18 @@ def test_merge_replaces_this_projects_derived_rows_only() -> None:
         _Stored("marketing", "ref", ("amount", "order_id"), "model.other.y,model.shop.z"),
     )
     assert merged["model.shop.dim"] == (_Stored("finance", "exposure", None, "exposure.shop.d"),)
+    # What the sync macro is handed: the same merged rows (it no longer merges itself).
+    rows = merged_derived(existing, derived, "shop")
+    assert [(r.team, r.columns, r.source_refs) for r in rows] == [
+        ("marketing", ("amount", "order_id"), ("model.other.y", "model.shop.z")),
+        ("finance", None, ("exposure.shop.d",)),
+    ]
+    # Columns sort by code point (upper case first), whatever the database returns.
+    mixed = {"a": (_Stored("t", "ref", ("b", "A"), "model.other.m"),)}
+    [row] = merged_derived(
+        mixed, [DerivedRegistration("a", "t", "ref", ("a",), ("model.shop.n",))], "shop"
+    )
+    assert row.columns == ("A", "a", "b")
 
 
 def test_helpers() -> None:

@@ -296,7 +296,7 @@ def test_owner_from_meta_then_group_then_default() -> None:
     assert p3.assets["model.shop.b"].owner == "core"
 
 
-def test_group_owner_email_when_no_name() -> None:
+def test_group_owner_email_is_the_contact_and_the_group_name_the_team() -> None:
     m = manifest(model("a", group="g"))
     m["groups"]["group.shop.g"] = {
         "unique_id": "group.shop.g",

@@ -424,12 +424,16 @@ def test_removals_that_pass_are_retired_in_the_registry() -> None:
     state = RegistryState(assets={AID: AssetRecord(AID, project_name="shop", owner_team="core")})
     retired = decide([], view(known={AID: None}), removed={AID: "deleted or renamed"})
     [row] = retired_asset_rows(retired, state)
-    assert row["asset_id"] == AID and row["owner_team"] == "core" and row["deleted_at"]
+    assert row.asset_id == AID and row.owner_team == "core" and row.deleted_at
     blocked = decide([], view(regs=GROWTH, known={AID: None}), removed={AID: "deleted"})
     assert retired_asset_rows(blocked, state) == []
     [check] = check_rows(blocked, {AID: {"diff": {"x": 1}}})
-    assert check["blocks_all"] is True and check["details"]["diff"] == {"x": 1}
-    assert check["next_version"] is None  # nothing to publish for a removal
+    assert check.blocks_all is True and check.details["diff"] == {"x": 1}
+    assert (
+        check.to_row()["details_json"]
+        == '{"blocked_notes":{},"diff":{"x":1},"owner":null,"pending_teams":["growth"]}'
+    )
+    assert check.next_version is None  # nothing to publish for a removal
 
 
 # -- deadlines --------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from itertools import compress, filterfalse
 from operator import ne
 from typing import Any
 
+from tessera_dbt.core import vocab
 from tessera_dbt.core.contract import Change
 from tessera_dbt.core.diff.guarantees import compare_guarantees
 from tessera_dbt.core.diff.kinds import KINDS
@@ -117,7 +118,7 @@ _HANDLED = (
     )
 )
 # Materializations on which dbt enforces constraints (dbt-core: table and incremental).
-_ENFORCING_MATERIALIZATIONS = frozenset({"table", "incremental", "snapshot"})
+_ENFORCING_MATERIALIZATIONS = frozenset(vocab.ENFORCING_MATERIALIZATIONS)
 _MAX_DEPTH = 64
 # Root keys that root() handles itself (columns, not-null, order, model facts).
 _ROOT_OWN = frozenset(
