@@ -15,8 +15,10 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from tessera_dbt.core import vocab
+
 API_VERSION = "v3.1.0"
-OPEN = ("pending", "approved", "rejected")
+OPEN: tuple[str, ...] = vocab.OPEN_STATUSES
 
 Rows = Sequence[Mapping[str, Any]]
 
@@ -326,9 +328,7 @@ def odcs_documents(tables: Mapping[str, Rows], model: str | None = None) -> list
                 "changes": [c.get("message") for c in changes if isinstance(c, dict)],
                 "teams": {t: answered.get((pid, t)) for t in teams_of},
                 "waitingFor": [
-                    t
-                    for t in teams_of
-                    if answered.get((pid, t)) not in ("approved", "migrating", "blocked")
+                    t for t in teams_of if answered.get((pid, t)) not in vocab.RESPONSES
                 ],
             }
         )

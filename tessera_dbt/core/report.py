@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from tessera_dbt.core import vocab
 from tessera_dbt.core.diff import diff_contracts
 from tessera_dbt.core.policy import evaluate
 
@@ -29,8 +30,8 @@ Rows = Sequence[Mapping[str, Any]]
 
 #: Assets per page of the index (the index stays small whatever the registry holds).
 ASSETS_PER_PAGE = 100
-OPEN = ("pending", "approved", "rejected")
-ANSWERS = ("approved", "migrating", "blocked")
+OPEN: tuple[str, ...] = vocab.OPEN_STATUSES
+ANSWERS: tuple[str, ...] = vocab.RESPONSES
 DRIFT_ACTION = "drift_detected"
 
 CSS = """
