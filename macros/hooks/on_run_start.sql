@@ -3,8 +3,10 @@
     For gated commands (build, run, seed, snapshot, retry, clone) it makes sure the registry
     exists, then reads the plugin's evaluation of this invocation from tessera_checks and
     refuses to run when a selected model is blocked, or when a contracted model with
-    consumers was removed. Without an evaluation it fails closed (the plugin did not run:
-    not installed, --no-write-json, dbtRunner(manifest=...)), unless tessera_fail_open.
+    consumers was removed (an empty selection, as dbt retry has, counts every blocked model).
+    Without an evaluation it fails closed (the plugin did not run: not installed,
+    --no-write-json, dbtRunner(manifest=...)); tessera_fail_open lets a run through only
+    when the registry is unreachable, and says so in one line.
     Other commands (test, compile, docs generate) pass untouched. -#}
 {% macro on_run_start() %}
     {%- if not execute or flags.WHICH not in tessera.gated_commands() -%}
@@ -12,8 +14,14 @@
     {%- endif -%}
     {%- set fail_open = tessera.get_config_var('tessera_fail_open') -%}
     {%- if fail_open and not tessera.registry_schema_exists() -%}
-        {#- The plugin already warned that the registry is unreachable. -#}
-        {{ log("Warning: Tessera's registry " ~ tessera.registry_relation() ~ " is unreachable; tessera_fail_open is true, so this run is not gated.", info=true) }}
+        {#- Fail-open applies only here: the registry cannot be reached, so nothing can be
+            recorded in it either; the next gated run compares the relations with their
+            published contracts (drift). -#}
+        {%- set contracted = [] -%}
+        {%- for uid in selected_resources | default([]) if uid in graph.nodes and graph.nodes[uid].resource_type == 'model' -%}
+            {%- do contracted.append(uid) -%}
+        {%- endfor -%}
+        {{ log("Warning: Tessera did NOT gate this run: the registry " ~ tessera.registry_relation() ~ " is unreachable and tessera_fail_open is true, so no contract of the " ~ (contracted | length) ~ " selected model(s) was compared with its published version or its consumers, and nothing will be published.", info=true) }}
         {{ return('') }}
     {%- endif -%}
     {%- do tessera.ensure_registry() -%}
@@ -31,12 +39,8 @@ where invocation_id = {{ tessera.quote_literal(evaluation_id) }}
         {%- set reason -%}
 Tessera has no evaluation for this invocation ({{ evaluation_id }}), so it cannot tell whether a breaking contract change is about to ship.
 The tessera-dbt plugin evaluates contracts when dbt writes manifest.json. Either it is not installed in the Python environment that runs dbt (pip install tessera-dbt; check with `tessera --version`), or this run skipped it (--no-write-json, DBT_WRITE_JSON=false, or dbtRunner(manifest=...)). Where dbt has no Python plugins (dbt v2), run `tessera {{ flags.WHICH }}` instead: it evaluates, then runs dbt.
-To run without the gate on purpose, set --vars '{tessera_fail_open: true}'.
+The registry is reachable, so tessera_fail_open does not apply (it lets a run through only when the registry cannot be reached).
         {%- endset -%}
-        {%- if fail_open -%}
-            {{ log("Warning: " ~ reason, info=true) }}
-            {{ return('') }}
-        {%- endif -%}
         {{ exceptions.raise_compiler_error(reason) }}
     {%- endif -%}
     {%- set selected = selected_resources | default([]) -%}
@@ -44,9 +48,12 @@ To run without the gate on purpose, set --vars '{tessera_fail_open: true}'.
     {%- if stale | length > 0 -%}
         {{ exceptions.raise_compiler_error("Tessera refused this run: its evaluation (" ~ evaluation_id ~ ") does not cover the contracts being built, so it cannot vouch for them:\n  " ~ (stale | join('\n  ')) ~ "\nEvaluate again: run the command again (or `tessera " ~ flags.WHICH ~ "` where dbt has no Python plugins).") }}
     {%- endif -%}
+    {#- An empty selection is not "nothing selected": dbt retry passes none at all (it
+        re-runs the nodes of the previous run), so every blocked row blocks. -#}
+    {%- set everything = selected | length == 0 -%}
     {%- set blocking = [] -%}
     {%- for row in rows if row.row_kind != 'summary' -%}
-        {%- if row.blocks_all in (true, 1, 'true') or row.asset_id in selected -%}
+        {%- if everything or row.blocks_all in (true, 1, 'true') or row.asset_id in selected -%}
             {%- do blocking.append(row) -%}
         {%- endif -%}
     {%- endfor -%}

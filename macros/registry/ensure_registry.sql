@@ -6,7 +6,8 @@
 {% macro ensure_registry() %}
     {%- if not execute -%}{{ return({'created': [], 'added': [], 'version': none}) }}{%- endif -%}
     {%- set plan = tessera._registry_plan() -%}
-    {%- if plan.tables | length == 0 and plan.columns | length == 0 -%}
+    {%- set guards = tessera.registry_guards(plan) -%}
+    {%- if plan.tables | length == 0 and plan.columns | length == 0 and guards | length == 0 -%}
         {{ return({'created': [], 'added': [], 'version': tessera.registry_schema_version()}) }}
     {%- endif -%}
     {#- Before anything is created: an engine that cannot hold the registry in the format it
@@ -16,7 +17,12 @@
     {%- if lock_sql -%}
         {%- call statement('tessera_init_lock', fetch_result=false, auto_begin=true) -%}{{ lock_sql }}{%- endcall -%}
     {%- endif -%}
-    {%- do adapter.create_schema(tessera.registry_relation()) -%}
+    {#- PostgreSQL checks CREATE on the database before it sees that the schema exists: a
+        role that owns a schema an administrator created for it (the documented setup) may
+        not run `create schema if not exists`. -#}
+    {%- if not tessera.registry_schema_exists() -%}
+        {%- do adapter.create_schema(tessera.registry_relation()) -%}
+    {%- endif -%}
     {%- if lock_sql -%}
         {#- create_schema commits, which ends the transaction and releases the lock: take it
             again, or two callers would both find the tables missing and both create them. -#}
@@ -37,6 +43,7 @@
     {%- for item in plan.columns -%}
         {%- do statements.append(tessera.add_column(tessera.registry_relation(item.table), item.column, tessera._column_type(item.type))) -%}
     {%- endfor -%}
+    {%- do statements.extend(tessera.registry_guards(plan)) -%}
     {%- set created = plan.tables | map(attribute='name') | list -%}
     {%- set added = [] -%}
     {%- for item in plan.columns -%}{%- do added.append(item.table ~ '.' ~ item.column) -%}{%- endfor -%}

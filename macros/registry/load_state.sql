@@ -39,7 +39,7 @@
             'model_version', 'star_refs', 'created_at', 'updated_at'], 'deleted_at is null' ~ registration_filter),
     ]) -%}
     {%- set contracts_sql -%}
-select asset_id, version, major, minor, patch, schema_json, guarantees_json, fingerprint, bump, published_at, published_by, proposal_id
+select asset_id, version, major, minor, patch, schema_json, guarantees_json, fingerprint, bump, published_at, published_by, proposal_id, compatibility, guarantee_mode
 from {{ tessera.registry_relation('tessera_contracts') }} where 1 = 1{{ asset_filter }}
 order by asset_id, major, minor, patch
     {%- endset -%}

@@ -18,14 +18,15 @@
             'schema_json': row.get('schema_json'), 'guarantees_json': row.get('guarantees_json'),
             'base_version': row.get('base_version'), 'next_version': row.get('next_version'), 'bump': row.get('bump'),
             'proposal_id': row.get('proposal_id'), 'blocks_all': row.get('blocks_all', false) is sameas true,
-            'details_json': row.get('details_json'), 'checked_at': now}) -%}
+            'details_json': row.get('details_json'), 'checked_at': now,
+            'compatibility': row.get('compatibility'), 'guarantee_mode': row.get('guarantee_mode')}) -%}
     {%- endfor -%}
     {%- do out.append({
         'invocation_id': invocation_id, 'row_kind': 'summary', 'asset_id': none, 'model_name': none, 'fingerprint': none,
         'verdict': summary.get('verdict', 'evaluated'), 'message': summary.get('message'), 'changes_json': none,
         'schema_json': none, 'guarantees_json': none, 'base_version': none, 'next_version': none, 'bump': none,
         'proposal_id': none, 'blocks_all': summary.get('blocks_all', false) is sameas true,
-        'details_json': summary, 'checked_at': now}) -%}
+        'details_json': summary, 'checked_at': now, 'compatibility': none, 'guarantee_mode': none}) -%}
     {%- set days = tessera.get_config_var('tessera_checks_retention_days') | int -%}
     {%- set cutoff = now - modules.datetime.timedelta(days=days) -%}
     {%- set statements = [

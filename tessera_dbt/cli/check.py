@@ -47,6 +47,7 @@ VERDICT_LABELS = {
     "forced": "⚠️ forced by an admin",
     "removed": "❌ removed",
     "retired": "✅ retired (past its deprecation date)",
+    "drift": "⚠️ drift: the relation differs from its published contract",
 }
 MAX_CHANGES = 6
 
@@ -195,6 +196,9 @@ def render_text(report: dict[str, Any]) -> str:
     for d in changed(report):
         changes = _ordered_changes(d)
         first = changes[0]["message"] if changes else ""
+        if not changes and d.get("drift"):
+            changes = [{"message": m} for m in d["drift"]]
+            first = changes[0]["message"]
         more = f" (+{len(changes) - 1} more)" if len(changes) > 1 else ""
         lines.append(
             f"  {d.get('model')}: {d.get('verdict')} {_versions(d)}  {first}{more}".rstrip()

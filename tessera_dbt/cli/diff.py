@@ -7,6 +7,7 @@ stdout still carries a JSON object with an ``error`` key).
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -45,6 +46,21 @@ def _load(path: str) -> Any:
     if not isinstance(doc, dict):
         raise _Failure(f"{path}: expected a JSON object (a JSON Schema or a contract document)")
     return doc
+
+
+def strict_json(value: Any) -> Any:
+    """A copy that strict JSON can hold: non-finite numbers (NaN, 1e999 read as infinity)
+    become the strings ``"NaN"``, ``"Infinity"``, ``"-Infinity"``; other non-JSON values
+    become their text."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, dict):
+        return {str(k): strict_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [strict_json(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
 
 
 def _fail(message: str, fmt: str) -> NoReturn:
@@ -126,7 +142,7 @@ def diff_command(old: str, new: str, mode: str, guarantee_mode: str, fmt: str) -
     except (TypeError, ValueError, RecursionError) as exc:
         _fail(f"cannot compare {old} and {new}: {exc}", fmt)
     if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), indent=2, default=str))
+        click.echo(json.dumps(strict_json(result.to_dict()), indent=2, allow_nan=False))
     else:
         click.echo(render_text(result))
     sys.exit(EXIT_BREAKING if result.breaking else EXIT_COMPATIBLE)

@@ -14,7 +14,17 @@ from typing import Any
 
 from tessera_dbt.core.contract import Change, Version
 from tessera_dbt.core.diff import diff_contracts
-from tessera_dbt.core.policy import Evaluation, evaluate, evaluate_history, next_version
+from tessera_dbt.core.policy import (
+    Evaluation,
+    JudgedChange,
+    evaluate,
+    evaluate_history,
+    max_bump,
+    mode_relaxations,
+    next_version,
+    stricter_guarantee_mode,
+    stricter_mode,
+)
 from tessera_dbt.core.versions import versions_snippet
 from tessera_dbt.core.vocab import (
     ACTIVE_STATUSES,
@@ -47,6 +57,9 @@ class PublishedVersion:
     schema: dict[str, Any]
     guarantees: dict[str, Any]
     fingerprint: str
+    # The modes it was published under (None: published before the registry stored them).
+    compatibility: str | None = None
+    guarantee_mode: str | None = None
 
     @property
     def parsed(self) -> Version:
@@ -170,6 +183,9 @@ class Decision:
     message: str = ""
     model_name: str | None = None
     latest_version: str | None = None
+    # The modes the project declares now (published with the contract).
+    compatibility: str | None = None
+    guarantee_mode: str | None = None
 
     @property
     def allowed(self) -> bool:
@@ -212,6 +228,8 @@ class GateResult:
     auto_approved: list[str] = field(default_factory=list)
     # Open proposals past their deadline with no blocked answer: they ship now.
     expired: list[str] = field(default_factory=list)
+    # Open proposals of assets that are back at their published contract (reverted).
+    reverted: list[str] = field(default_factory=list)
 
     @property
     def blocked(self) -> list[Decision]:
@@ -223,6 +241,7 @@ class GateResult:
             "decisions": [d.to_row() for d in self.decisions],
             "new_proposals": [p.proposal_id for p in self.new_proposals],
             "superseded": list(self.superseded),
+            "reverted": list(self.reverted),
         }
 
 
@@ -235,6 +254,23 @@ def proposal_id_for(asset_name: str, asset_id: str, fingerprint: str) -> str:
     digest = hashlib.sha256(f"{asset_id}\x00{fingerprint}".encode()).hexdigest()[:6]
     slug = "".join(ch if ch.isalnum() else "_" for ch in asset_name.lower())[:40] or "model"
     return f"{slug}-{digest}"
+
+
+def may_answer(
+    team: str,
+    principal: str | None,
+    members: Mapping[str, Iterable[str]],
+    admins: Iterable[str] = (),
+) -> bool:
+    """Whether ``principal`` may answer for ``team`` under ``tessera_enforce_membership``.
+
+    The rule of the ``member`` check in ``macros/lookup/authorize.sql``: a member of the team
+    or a principal in ``tessera_admins``. The gate applies it again to the stored answers,
+    so an answer written around the operation (straight into the table) does not count.
+    """
+    if not principal:
+        return False
+    return principal in set(admins) or principal in set(members.get(team, ()))
 
 
 def changed_columns(changes: Iterable[Change]) -> set[str] | None:
@@ -361,13 +397,40 @@ def tally_answers(teams: Iterable[str], answers: Mapping[str, str | None]) -> Ta
 
 
 def _judge(asset: AssetInput, history: list[PublishedVersion]) -> Evaluation:
-    """Judge against the latest version (every published version for ``_transitive``)."""
+    """Judge against the latest version (every published version for ``_transitive``).
+
+    Under the stricter of the published and the new modes: relaxing the mode in the same
+    change cannot let a break through.
+    """
+    latest = history[0]
     return evaluate_history(
         {"schema": asset.schema, "guarantees": asset.guarantees},
         [(v.version, v.document()) for v in history],
+        stricter_mode(latest.compatibility, asset.compatibility),
+        stricter_guarantee_mode(latest.guarantee_mode, asset.guarantee_mode),
+    )
+
+
+def _modes_changed(asset: AssetInput, latest: PublishedVersion) -> bool:
+    """Whether the asset's modes differ from those its latest version was published under."""
+    if latest.compatibility is None and latest.guarantee_mode is None:
+        return False  # published before the registry stored modes: nothing to compare
+    return (latest.compatibility or asset.compatibility, latest.guarantee_mode or "notify") != (
         asset.compatibility,
         asset.guarantee_mode,
     )
+
+
+def proposal_key(asset: AssetInput, latest: PublishedVersion | None) -> str:
+    """What a proposal is for: the contract's fingerprint, plus the new modes when they change.
+
+    A change of mode alone leaves the fingerprint as published; the key still tells the
+    proposal for it from a proposal for the same schema under the old mode.
+    """
+    if latest is None or not _modes_changed(asset, latest):
+        return asset.fingerprint
+    mixed = f"{asset.fingerprint}|{asset.compatibility}|{asset.guarantee_mode}"
+    return hashlib.sha256(mixed.encode()).hexdigest()
 
 
 def decide(
@@ -409,38 +472,56 @@ def _decide_asset(
         file_path=asset.file_path,
         model_name=asset.model_name,
         latest_version=asset.latest_version,
+        compatibility=asset.compatibility,
+        guarantee_mode=asset.guarantee_mode,
     )
     if not history:
         d.next_version, d.bump = "1.0.0", "initial"
         return d
     latest = history[0]
     d.base_version = latest.version
-    if latest.fingerprint == asset.fingerprint:
+    modes_changed = _modes_changed(asset, latest)
+    if latest.fingerprint == asset.fingerprint and not modes_changed:
         d.verdict = "unchanged"
+        # Back at the published contract: a proposal for a change that no longer exists.
+        result.reverted.extend(
+            p.proposal_id
+            for p in registry.proposals.get(asset.asset_id, ())
+            if p.status in OPEN_STATUSES
+        )
         return d
     ev = _judge(asset, history)
-    d.changes = [j.to_dict() for j in ev.changes]
-    d.bump = ev.bump
-    d.next_version = next_version(latest.version, ev.bump) if ev.bump != "none" else None
+    judged = list(ev.changes)
+    relaxed = mode_relaxations(
+        latest.compatibility, asset.compatibility, latest.guarantee_mode, asset.guarantee_mode
+    )
+    judged.extend(JudgedChange(c, "breaking", latest.version) for c in relaxed)
+    d.changes = [j.to_dict() for j in judged]
+    # A change of mode is a change of the contract's terms: at least a minor version.
+    d.bump = max_bump([ev.bump, "minor" if modes_changed else "none"])
+    d.next_version = next_version(latest.version, d.bump) if d.bump != "none" else None
     deadline = None
     if asset.migration_days and today:
         start = _dt.date.fromisoformat(today[:10])
         deadline = (start + _dt.timedelta(days=asset.migration_days)).isoformat()
     registrations = registry.registrations.get(asset.asset_id, ())
-    if not ev.breaking:
+    key = proposal_key(asset, latest)
+    breaking = [j.change for j in judged if j.breaking]
+    if not breaking:
         star_teams = star_affected(registrations, asset.owner, d.changes, asset.name)
         if star_teams:
             return _gate_breaking(
-                d, asset.asset_id, asset.name, star_teams, registry, result, today, deadline
+                d, asset.asset_id, asset.name, star_teams, registry, result, today, deadline, key
             )
         d.verdict = "compatible"
         if d.next_version is None:
             # Only ignored guarantees changed: publish a patch so the fingerprint moves on.
             d.next_version, d.bump = next_version(latest.version, "patch"), "patch"
         return d
-    breaking = [j.change for j in ev.breaking_changes]
     teams = affected_teams(registrations, asset.owner, breaking, latest.version)
-    return _gate_breaking(d, asset.asset_id, asset.name, teams, registry, result, today, deadline)
+    return _gate_breaking(
+        d, asset.asset_id, asset.name, teams, registry, result, today, deadline, key
+    )
 
 
 def _gate_breaking(
@@ -452,26 +533,34 @@ def _gate_breaking(
     result: GateResult,
     today: str | None = None,
     deadline: str | None = None,
+    key: str | None = None,
 ) -> Decision:
-    if not teams:
-        d.verdict = "auto_approved"
-        result.auto_approved.append(asset_id)
-        return d
+    """Block, reuse or open the proposal for a breaking change (``key``: what it is for).
+
+    The teams of an open proposal are fixed when it opened (DESIGN §5): an owner change or
+    a removed registration never closes it, so it is looked up before deciding that nobody
+    is affected.
+    """
+    key = key or d.fingerprint
     proposals = list(registry.proposals.get(asset_id, ()))
     current = next(
-        (p for p in proposals if p.fingerprint == d.fingerprint and p.status in ACTIVE_STATUSES),
+        (p for p in proposals if p.fingerprint == key and p.status in ACTIVE_STATUSES),
         None,
     )
     if current is None:
+        if not teams:
+            d.verdict = "auto_approved"
+            result.auto_approved.append(asset_id)
+            return d
         taken = {p.proposal_id for p in proposals}
-        pid = proposal_id_for(name, asset_id, d.fingerprint)
+        pid = proposal_id_for(name, asset_id, key)
         salt = len(proposals)
         while pid in taken:
             # The deterministic id is taken by a withdrawn/expired proposal: salt it.
-            pid = proposal_id_for(name, asset_id, f"{d.fingerprint}:{salt}")
+            pid = proposal_id_for(name, asset_id, f"{key}:{salt}")
             salt += 1
         result.new_proposals.append(
-            NewProposal(pid, asset_id, d.base_version, d.fingerprint, d.changes, teams, deadline)
+            NewProposal(pid, asset_id, d.base_version, key, d.changes, teams, deadline)
         )
         d.deadline = deadline
         result.superseded.extend(p.proposal_id for p in proposals if p.status in OPEN_STATUSES)
@@ -533,6 +622,12 @@ def _decide_removed(
     if deprecation and today and deprecation[:10] < today[:10]:
         d.verdict = "retired"
         return d
+    if deprecation:
+        # Before its deprecation date a removal waits for answers; say when it will not.
+        d.changes[0]["message"] += (
+            f" before its deprecation_date {deprecation[:10]} (from that date it may be removed"
+            " without answers)"
+        )
     teams = {
         reg.team: f"{reg.source} registration on a model that was {reason}"
         for reg in registry.registrations.get(asset_id, ())

@@ -3,7 +3,8 @@
 Pure: imports nothing from dbt. It parses SQL with sqlglot and answers one question: which
 columns of one relation does this query read (in its select list, joins, filters, grouping,
 ordering, subqueries)? When that cannot be said reliably it answers ``None``, which means
-"all columns": the SQL does not parse, it reads ``*`` or ``t.*`` of the relation, it joins
+"all columns": the SQL does not parse, it reads ``*`` or ``t.*`` of the relation (also inside
+a function: ``row_to_json(t.*)``, ``struct_pack(t.*)``, DuckDB's ``columns(...)``), it joins
 with ``using``/``natural``, an unqualified column could belong to several relations, or the
 relation is not found in the query.
 
@@ -309,13 +310,17 @@ def _collect(scope: Scope, target: tuple[str, ...], aliases: set[str], columns: 
                     raise _AllColumns
         elif not isinstance(select, exp.Select):
             raise _AllColumns
+        _refuse_wholesale_reads(select, here)
     n_sources = len(scope.sources)
     projections = set()
     if isinstance(select, exp.Select):
         projections = {p.alias_or_name.lower() for p in select.expressions if p.alias_or_name}
-    for column in scope.columns:
+    known = {id(c) for c in scope.columns}
+    for column in _scope_columns(scope):
         if isinstance(column.this, exp.Star):
             continue
+        if id(column) not in known and not column.table and column.name.lower() in projections:
+            continue  # sqlglot left it out: a reference to a projection alias
         name = column.name.lower()
         table = column.table.lower() if column.table else ""
         if table:
@@ -332,10 +337,40 @@ def _collect(scope: Scope, target: tuple[str, ...], aliases: set[str], columns: 
             raise _AllColumns  # which relation it belongs to would need the schema
 
 
+def _refuse_wholesale_reads(select: exp.Expression, here: set[str]) -> None:
+    """Reads of every column that are not a projection ``*``: ``row_to_json(t.*)``,
+    ``struct_pack(t.*)``, DuckDB's ``columns(...)``, a ``*`` anywhere but ``count(*)``."""
+    for node in select.find_all(exp.Star, exp.Columns):
+        if isinstance(node, exp.Columns):
+            raise _AllColumns
+        parent = node.parent
+        if isinstance(parent, exp.Count):
+            continue  # count(*) reads rows, not columns
+        if isinstance(parent, exp.Column):
+            if not parent.table or parent.table.lower() in here:
+                raise _AllColumns
+            continue
+        raise _AllColumns
+
+
+def _scope_columns(scope: Scope) -> list[exp.Column]:
+    """The scope's columns plus those sqlglot's scope leaves out (``qualify``, window
+    ``partition by`` inside it): every column whose nearest query is this scope's."""
+    seen = {id(c) for c in scope.columns}
+    out = list(scope.columns)
+    select = scope.expression
+    if isinstance(select, exp.Select):
+        for column in select.find_all(exp.Column):
+            if id(column) not in seen and column.find_ancestor(exp.Select) is select:
+                seen.add(id(column))
+                out.append(column)
+    return out
+
+
 def _in_order_or_group(column: exp.Column) -> bool:
     parent = column.parent
     while parent is not None:
-        if isinstance(parent, exp.Order | exp.Group | exp.Having):
+        if isinstance(parent, exp.Order | exp.Group | exp.Having | exp.Qualify):
             return True
         if isinstance(parent, exp.Select):
             return False

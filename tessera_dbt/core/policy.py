@@ -302,3 +302,78 @@ def next_version(latest: str | None, bump: str) -> str:
 def max_bump(bumps: Iterable[str]) -> str:
     """The strongest of several bumps (``none`` for none)."""
     return max(bumps, key=lambda b: _BUMP_ORDER.get(b, 0), default="none")
+
+
+# -- the stricter of two modes (DESIGN §4: relaxing a mode is itself a change) ----------
+_DIRECTIONS: dict[str, frozenset[str]] = {
+    "none": frozenset(),
+    "backward": frozenset({"backward"}),
+    "forward": frozenset({"forward"}),
+    "full": frozenset({"backward", "forward"}),
+}
+_GUARANTEE_RANK = {"ignore": 0, "notify": 1, "strict": 2}
+
+
+def stricter_mode(published: str | None, new: str) -> str:
+    """The compatibility mode that breaks whatever either mode breaks.
+
+    ``backward`` with ``forward`` is ``full``; transitive when either is. A change is judged
+    under this mode, so relaxing the mode in the same change cannot let a break through.
+    """
+    if not published or published not in MODES:
+        return check_mode(new)
+    directions = _DIRECTIONS[base_mode(published)] | _DIRECTIONS[base_mode(new)]
+    if not directions:
+        return "none"
+    base = "full" if len(directions) == 2 else next(iter(directions))
+    return f"{base}_transitive" if is_transitive(published) or is_transitive(new) else base
+
+
+def stricter_guarantee_mode(published: str | None, new: str) -> str:
+    """The guarantee mode of the two that reports the most (``strict`` > ``notify`` > ``ignore``)."""
+    check_guarantee_mode(new)
+    if not published or published not in _GUARANTEE_RANK:
+        return new
+    return max(published, new, key=lambda m: _GUARANTEE_RANK[m])
+
+
+def mode_relaxations(
+    published_mode: str | None,
+    new_mode: str,
+    published_guarantee_mode: str | None,
+    new_guarantee_mode: str,
+) -> list[Change]:
+    """The relaxations from the published modes to the new ones (empty when none).
+
+    A relaxation stops the registry from reporting breaks consumers relied on being told of:
+    the gate treats it as a breaking change of the whole model.
+    """
+    out: list[Change] = []
+    if published_mode and stricter_mode(published_mode, new_mode) != check_mode(new_mode):
+        out.append(
+            Change(
+                kind="compatibility_relaxed",
+                path="x-tessera-compatibility",
+                message=f"compatibility mode relaxed from {published_mode} to {new_mode}",
+                effect="incompatible",
+                old=published_mode,
+                new=new_mode,
+            )
+        )
+    if published_guarantee_mode and (
+        stricter_guarantee_mode(published_guarantee_mode, new_guarantee_mode) != new_guarantee_mode
+    ):
+        out.append(
+            Change(
+                kind="guarantee_mode_relaxed",
+                path="x-tessera-guarantee-mode",
+                message=(
+                    f"guarantee mode relaxed from {published_guarantee_mode} "
+                    f"to {new_guarantee_mode}"
+                ),
+                effect="incompatible",
+                old=published_guarantee_mode,
+                new=new_guarantee_mode,
+            )
+        )
+    return out

@@ -105,6 +105,9 @@ class CheckWrite:
     proposal_id: str | None = None
     blocks_all: bool = False
     details: Mapping[str, Any] = field(default_factory=dict)
+    # The modes the project declares (published with the contract).
+    compatibility: str | None = None
+    guarantee_mode: str | None = None
 
     def to_row(self) -> dict[str, Any]:
         """The row for ``tessera.write_checks``."""
@@ -123,6 +126,8 @@ class CheckWrite:
             "proposal_id": self.proposal_id,
             "blocks_all": self.blocks_all,
             "details_json": json_text(dict(self.details)),
+            "compatibility": self.compatibility,
+            "guarantee_mode": self.guarantee_mode,
         }
 
 

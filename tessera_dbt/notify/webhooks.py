@@ -59,6 +59,9 @@ NOTIFYING_ACTIONS: tuple[str, ...] = (
     "proposal_expired",
     "contract_published",
     "auto_approved",
+    "asset_retired",
+    "publish_refused",
+    "drift_detected",
     "consumer_registered",
     "consumer_unregistered",
 )
@@ -107,6 +110,16 @@ BLOCKED_NETWORKS: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = (
     ipaddress.ip_network("100.100.100.200/32"),
     ipaddress.ip_network("0.0.0.0/8"),
     ipaddress.ip_network("::/128"),
+    # IETF protocol assignments (192.0.0.192 is Oracle Cloud's metadata service).
+    ipaddress.ip_network("192.0.0.0/24"),
+)
+# IPv6 forms that carry an IPv4 address in their low 32 bits (NAT64 64:ff9b::/96 and
+# 64:ff9b:1::/48, IPv4-compatible ::/96) or bits 16-48 (6to4 2002::/16): judged by that
+# IPv4 address, so ::a9fe:a9fe cannot stand for 169.254.169.254.
+_EMBEDDED_LOW32 = (
+    ipaddress.ip_network("64:ff9b::/96"),
+    ipaddress.ip_network("64:ff9b:1::/48"),
+    ipaddress.ip_network("::/96"),
 )
 
 OPEN_STATUSES = vocab.OPEN_STATUSES
@@ -205,10 +218,30 @@ def display_url(url: str) -> str:
     return f"{parts.scheme}://{netloc}{path}"
 
 
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address stands for (mapped, compatible, NAT64, 6to4)."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if any(ip in net for net in _EMBEDDED_LOW32):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
 def _blocked(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(
+        address.split("%", 1)[0]
+    )
+    if isinstance(ip, ipaddress.IPv6Address):
+        if any(ip in net for net in BLOCKED_NETWORKS if net.version == 6):
+            return True
+        if ip.is_loopback:
+            return False  # ::1 lies in ::/96 but is loopback, not 0.0.0.1
+        embedded = _embedded_ipv4(ip)
+        if embedded is None:
+            return False
+        ip = embedded
     return any(ip in net for net in BLOCKED_NETWORKS if net.version == ip.version)
 
 
@@ -228,8 +261,10 @@ class UrlCheck:
 
 def check_url(url: str, resolve: Resolver = socket.getaddrinfo) -> UrlCheck:
     """Refuse URLs that are not http(s), and hosts resolving to link-local or metadata
-    addresses (169.254.0.0/16, fe80::/10, fd00:ec2::254, 100.100.100.200,
-    metadata.google.internal …). Loopback and private networks are allowed.
+    addresses (169.254.0.0/16, fe80::/10, fd00:ec2::254, 100.100.100.200, 192.0.0.0/24,
+    metadata.google.internal …), also written as IPv6 that embeds them (``::a9fe:a9fe``,
+    ``::ffff:169.254.169.254``, ``64:ff9b::a9fe:a9fe``, ``2002:a9fe:a9fe::``). Loopback and
+    private networks are allowed.
 
     Every address the host resolves to is checked. (A host whose DNS answer changes between
     this check and the connection is not caught: keep endpoints on names you control.)
@@ -501,6 +536,19 @@ def summary(payload: Mapping[str, Any]) -> str:
         return (
             f"A breaking change to {model} was allowed without approval: no consumer is affected."
         )
+    if action == "asset_retired":
+        date = details.get("deprecation_date")
+        consumers = ", ".join(str(t) for t in details.get("consumers") or []) or "nobody"
+        when = f" (deprecation date {date} has passed)" if date else ""
+        return f"{model} was retired{when}; it was consumed by {consumers}."
+    if action == "drift_detected":
+        differences = "; ".join(str(x) for x in details.get("differences") or [])
+        return (
+            f"{model} differs from its published contract {details.get('version')} "
+            f"(changed outside the gate): {differences}."
+        )
+    if action == "publish_refused":
+        return f"{model} built but its contract was not published: {details.get('reason')}."
     if action == "consumer_registered":
         return f"Team {team} registered as a consumer of {model}."
     if action == "consumer_unregistered":

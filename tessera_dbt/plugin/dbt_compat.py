@@ -378,3 +378,19 @@ def log_info(message: str) -> None:
 def log_warning(message: str) -> None:
     """A warning in dbt's log (does not fail the command, even with --warn-error)."""
     _fire(message, "warn")
+
+
+def relation_parts(manifest: Any, unique_id: str) -> tuple[str, str, str] | None:
+    """(database, schema, identifier) of a model's relation in this target, lowercased;
+    None for an ephemeral model or an unknown node."""
+    node = manifest.nodes.get(unique_id)
+    if node is None:
+        return None
+    config = _get(node, "config")
+    if _get(config, "materialized") == "ephemeral":
+        return None
+    schema = _get(node, "schema")
+    identifier = _get(node, "alias") or _get(node, "name")
+    if not schema or not identifier:
+        return None
+    return (str(_get(node, "database") or "").lower(), str(schema).lower(), str(identifier).lower())

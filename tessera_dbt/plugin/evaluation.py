@@ -11,7 +11,8 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import json
-from collections.abc import Callable, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from tessera_dbt.core.consumers import (
     owed_answers,
     render_owed,
 )
+from tessera_dbt.core.drift import Drift, detect_drift
 from tessera_dbt.core.extract import ContractError, Project, extract_project
 from tessera_dbt.core.fingerprint import contract_fingerprints
 from tessera_dbt.core.gate import (
@@ -41,6 +43,7 @@ from tessera_dbt.core.gate import (
     decide,
     decision_diff,
     diff_report,
+    may_answer,
     render_block_message,
     stale_registrations,
 )
@@ -51,6 +54,11 @@ from tessera_dbt.core.records import (
     EventWrite,
     ProposalTeamWrite,
     ProposalWrite,
+)
+from tessera_dbt.core.renames import (
+    relation_successions,
+    renamed_projects,
+    with_relation_successions,
 )
 from tessera_dbt.core.versions import (
     KnownAsset,
@@ -99,6 +107,10 @@ class Evaluator:
     log: Callable[[str, str], None] | None = None
     # Whether the derived registrations differ from the registry's (set by _run()).
     _sync_needed: bool = True
+    # Relations that differ from their latest published contract (set by run()).
+    drift: list[Drift] = field(default_factory=list)
+    # Old asset ids a renamed asset continues (their registrations move with them).
+    renamed: set[str] = field(default_factory=set)
 
     @property
     def gated(self) -> bool:
@@ -190,12 +202,36 @@ class Evaluator:
         state = replace(state, registrations=merged)
         known = known_assets(state)
         succession = successions(project, known)
-        view = with_model_versions(registry_view(state), project, known, succession)
+        # An asset is also known by its relation (a renamed project or model).
+        renamed = relation_successions(
+            project,
+            known,
+            taken=set(succession) | {x.new_asset_id for x in succession.values()},
+        )
+        view = with_relation_successions(
+            with_model_versions(
+                registry_view(
+                    state,
+                    _truthy(self.config.get("tessera_enforce_membership")),
+                    self.config.get("tessera_admins") or (),
+                ),
+                project,
+                known,
+                succession,
+            ),
+            renamed,
+        )
+        self.renamed = set(renamed)
+        succession = {**succession, **renamed}
         result = decide(
             assets_for_gate(project),
             view,
             removed={
-                k: v for k, v in removed_assets(project, state).items() if k not in succession
+                k: v
+                for k, v in removed_assets(
+                    project, state, renamed_projects(renamed, known, project)
+                ).items()
+                if k not in succession
             },
             today=_dt.date.today().isoformat(),
         )
@@ -204,6 +240,7 @@ class Evaluator:
         if self.config.get("tessera_team"):
             teams.add(str(self.config["tessera_team"]))
         owed = owed_answers(derived, state.proposals, teams)
+        self.drift = self._detect_drift(registry, project, state) if not fresh else []
         if self.writes:
             self._record(
                 registry, project, state, result, invocation_id, derived, details, succession
@@ -222,6 +259,8 @@ class Evaluator:
                 dbt_compat.log_warning(line)
         if owed and self.operation is None:
             dbt_compat.log_warning(render_owed(owed))
+        if self.command == "clone" and not self.check_only:
+            _refuse_clone(result, dbt_compat.selected_args())
         report = self._report(invocation_id, result)
         report["owed"] = [o.as_dict() for o in owed]
         report["registry_calls"] = list(registry.calls)
@@ -253,11 +292,22 @@ class Evaluator:
             registry.upsert_assets(rows)
         if succession:
             # The continuing version starts from the old asset's published history.
-            registry.call("continue_assets", successions=[s.as_row() for s in succession.values()])
+            registry.call(
+                "continue_assets",
+                successions=[
+                    {**s.as_row(), "move_registrations": s.old_asset_id in self.renamed}
+                    for s in succession.values()
+                ],
+            )
         if result.superseded:
             registry.supersede_proposals(result.superseded, reason="the producer changed it")
         if result.expired:
             registry.call("expire_proposals", ids=sorted(set(result.expired)))
+        if result.reverted:
+            registry.supersede_proposals(
+                result.reverted,
+                reason="the change was reverted: the model is back at its published contract",
+            )
         if project.project_name and self._sync_needed:
             registry.call(
                 "sync_derived_registrations",
@@ -312,6 +362,38 @@ class Evaluator:
             for d in retired_versions(result)
             if d.asset_id in state.assets
         )
+        # A retired model is announced once, by the build that retires it: consumers hear
+        # that it left the registry (past its deprecation date, or nobody consumed it). A
+        # removed dbt version has its own event (version_retired).
+        regs = state.registrations
+        events.extend(
+            EventWrite(
+                action="asset_retired",
+                entity_type="asset",
+                entity_id=d.asset_id,
+                details={
+                    "reason": d.changes[0]["message"] if d.changes else "removed",
+                    "deprecation_date": (
+                        state.assets[d.asset_id].deprecation_date
+                        if d.asset_id in state.assets
+                        else None
+                    ),
+                    "consumers": sorted({r.team for r in regs.get(d.asset_id, ())}),
+                    "last_version": d.base_version,
+                },
+            )
+            for d in result.decisions
+            if d.verdict == "retired" and not version_of(d.asset_id)
+        )
+        events.extend(
+            EventWrite(
+                action="drift_detected",
+                entity_type="asset",
+                entity_id=drift.asset_id,
+                details=drift.to_dict(),
+            )
+            for drift in self.drift
+        )
         if events:
             registry.record_events(events)
         # Unchanged assets need no row: nothing reads them (the hooks look for blocked rows
@@ -338,6 +420,63 @@ class Evaluator:
             # What on-run-start checks the models it is about to run against.
             "fingerprints": contract_fingerprints(self.projection or {}),
         }
+
+    def _detect_drift(
+        self, registry: Registry, project: Project, state: RegistryState
+    ) -> list[Drift]:
+        """Assets whose live relation differs from the latest published contract.
+
+        Only gated commands and ``tessera check`` look (one catalog query for all assets),
+        and only where contracts are published: a build with ``tessera_publish: false``
+        (pull-request CI) builds relations that differ on purpose.
+        """
+        if not (self.gated or self.check_only) or self.operation is not None:
+            return []
+        if not _truthy(self.config.get("tessera_publish", True)):
+            return []
+        published: dict[str, tuple[str, Mapping[str, Any]]] = {}
+        relations: dict[str, tuple[str, str]] = {}
+        where: dict[tuple[str, str, str], str] = {}
+        for asset_id, asset in project.assets.items():
+            latest = state.latest(asset_id)
+            parts = self._relation_parts(asset_id)
+            if latest is None or parts is None:
+                continue
+            published[asset_id] = (latest.version, latest.schema)
+            relations[asset_id] = (asset.display_name, asset.relation_name or ".".join(parts))
+            where[parts] = asset_id
+        if not where:
+            return []
+        rows = registry.call(
+            "relation_columns",
+            relations=[{"database": d, "schema": s, "identifier": i} for d, s, i in where],
+        )
+        live: dict[str, list[tuple[str, str]]] = {}
+        for row in rows or []:
+            key = (str(row.get("database") or ""), str(row["schema"]), str(row["identifier"]))
+            found_id = where.get(key) or where.get(("", key[1], key[2]))
+            if found_id is not None:
+                live.setdefault(found_id, []).append((str(row["column"]), str(row["data_type"])))
+        found = detect_drift(published, relations, live, project.adapter_type)
+        for drift in found:
+            dbt_compat.log_warning(drift.line())
+        return found
+
+    def _relation_parts(self, asset_id: str) -> tuple[str, str, str] | None:
+        """(database, schema, identifier) of an asset's relation, from the live Manifest or
+        (``tessera build``) from manifest.json."""
+        if self.manifest is not None:
+            return dbt_compat.relation_parts(self.manifest, asset_id)
+        node = ((self.projection or {}).get("nodes") or {}).get(asset_id) or {}
+        config = node.get("config") or {}
+        schema, identifier = node.get("schema"), node.get("alias") or node.get("name")
+        if config.get("materialized") == "ephemeral" or not schema or not identifier:
+            return None
+        return (
+            str(node.get("database") or "").lower(),
+            str(schema).lower(),
+            str(identifier).lower(),
+        )
 
     # -- failures, logs, report ----------------------------------------------------------
     def _unreachable(self, exc: Exception, invocation_id: str) -> dict[str, Any]:
@@ -453,11 +592,20 @@ class Evaluator:
         return impact_report(project, asset_id, name, owner, consumers, decision, proposals)
 
     def _report(self, invocation_id: str, result: GateResult) -> dict[str, Any]:
+        body = result.to_dict()
+        drifted = {d.asset_id: d for d in self.drift}
+        for row in body["decisions"]:
+            drift = drifted.get(row["asset_id"])
+            if drift is not None:
+                row["drift"] = list(drift.differences)
+                if row["verdict"] == "unchanged":
+                    row["verdict"] = "drift"  # the report's verdict; the gate's stays allowed
         return {
             "invocation_id": invocation_id,
             "command": self.command,
             "registry": self.config.get("registry"),
-            **result.to_dict(),
+            **body,
+            "drift": [d.to_dict() for d in self.drift],
         }
 
 
@@ -527,6 +675,34 @@ def _registration_keys(
     }
 
 
+_PLAIN_SELECTOR = re.compile(r"^[A-Za-z0-9_]+$")
+
+
+def clone_selects(decision: Decision, selection: dbt_compat.SelectedArgs) -> bool:
+    """Whether ``dbt clone`` with these raw selection arguments may clone the model.
+
+    The plugin sees only the raw ``--select`` strings; anything but plain model names
+    (graph operators, methods, wildcards, ``--exclude``, ``--selector``) counts as selecting
+    every model: when unsure, the gate blocks.
+    """
+    if decision.blocks_all or selection.selects_everything:
+        return True
+    if selection.exclude or selection.selector:
+        return True
+    tokens = [t for raw in selection.select for t in raw.replace(",", " ").split()]
+    if any(not _PLAIN_SELECTOR.match(t) for t in tokens):
+        return True
+    names = {decision.name, decision.name.split(".")[0], decision.asset_id.split(".")[-1]}
+    return any(t in names for t in tokens)
+
+
+def _refuse_clone(result: GateResult, selection: dbt_compat.SelectedArgs) -> None:
+    """``dbt clone`` runs no on-run-start hook: the plugin itself refuses a blocked model."""
+    blocked = [d for d in result.blocked if clone_selects(d, selection)]
+    if blocked:
+        raise TesseraGateError(render_block_message(blocked))
+
+
 def _stored_registration(d: DerivedRegistration) -> StoredRegistration:
     return StoredRegistration(
         d.asset_id, d.team, d.source, d.columns, source_ref=d.source_ref, star_refs=d.star_refs
@@ -538,6 +714,12 @@ def _verdict_counts(result: GateResult) -> dict[str, int]:
     for d in result.decisions:
         counts[d.verdict] = counts.get(d.verdict, 0) + 1
     return dict(sorted(counts.items()))
+
+
+def _truthy(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in {"true", "1", "yes", "on"}
+    return bool(value)
 
 
 def _cli_fail_open(given: Mapping[str, Any] | None = None) -> bool:
@@ -608,11 +790,24 @@ def assets_for_gate(project: Project) -> list[AssetInput]:
     ]
 
 
-def registry_view(state: RegistryState) -> RegistryView:
-    """Project the registry's typed state onto what the pure gate reads."""
+def registry_view(
+    state: RegistryState, enforce_membership: bool = False, admins: Iterable[str] = ()
+) -> RegistryView:
+    """Project the registry's typed state onto what the pure gate reads.
+
+    With ``enforce_membership`` an answer counts only when its author may answer for the
+    team (:func:`may_answer`): the latest answer of each team among those.
+    """
     versions = {
         asset_id: [
-            PublishedVersion(c.version, c.schema, c.guarantees, c.fingerprint or "")
+            PublishedVersion(
+                c.version,
+                c.schema,
+                c.guarantees,
+                c.fingerprint or "",
+                c.compatibility,
+                c.guarantee_mode,
+            )
             for c in contracts
         ]
         for asset_id, contracts in state.contracts.items()
@@ -625,8 +820,20 @@ def registry_view(state: RegistryState) -> RegistryView:
         for asset_id, regs in state.registrations.items()
     }
     proposals: dict[str, list[ProposalView]] = {}
+    members: dict[str, list[str]] = {}
+    for m in state.members:
+        members.setdefault(m.team, []).append(m.principal)
+    admin_list = [admins] if isinstance(admins, str) else list(admins or ())
     for p in state.proposals:
-        answers = {team: Answer(team, ack.response, ack.note) for team, ack in p.answers.items()}
+        if enforce_membership:
+            latest = {
+                ack.team: ack
+                for ack in p.history
+                if may_answer(ack.team, ack.acknowledged_by, members, admin_list)
+            }
+        else:
+            latest = p.answers
+        answers = {team: Answer(team, ack.response, ack.note) for team, ack in latest.items()}
         proposals.setdefault(p.asset_id, []).append(
             ProposalView(
                 p.proposal_id,
@@ -643,13 +850,20 @@ def registry_view(state: RegistryState) -> RegistryView:
     return RegistryView(versions, registrations, proposals, known)
 
 
-def removed_assets(project: Project, state: RegistryState) -> dict[str, str]:
-    """Assets of this project the registry knows that the project no longer has."""
+def removed_assets(
+    project: Project, state: RegistryState, renamed_from: Iterable[str] = ()
+) -> dict[str, str]:
+    """Assets of this project the registry knows that the project no longer has.
+
+    ``renamed_from``: former names of this project (its assets took over their relations):
+    their assets count as this project's.
+    """
     out: dict[str, str] = {}
+    mine = {project.project_name, *renamed_from}
     for asset_id, record in state.assets.items():
         if record.deleted_at is not None or asset_id in project.assets:
             continue
-        if record.project_name and record.project_name != project.project_name:
+        if record.project_name and record.project_name not in mine:
             continue  # another project sharing the registry
         if asset_id in project.disabled:
             out[asset_id] = "disabled"
@@ -813,6 +1027,8 @@ def check_rows(
             next_version=d.next_version if d.publishable else None,
             bump=d.bump,
             proposal_id=d.proposal_id,
+            compatibility=d.compatibility,
+            guarantee_mode=d.guarantee_mode,
             blocks_all=d.blocks_all and d.verdict == BLOCKED,
             details={
                 "owner": d.owner,

@@ -187,6 +187,8 @@ class PublishedContract:
     published_at: datetime | None = None
     published_by: str | None = None
     proposal_id: str | None = None
+    compatibility: str | None = None
+    guarantee_mode: str | None = None
 
     @property
     def semver(self) -> Version:
@@ -480,6 +482,8 @@ def parse_state(raw: Mapping[str, Any]) -> RegistryState:
             published_at=_dt(r.get("published_at")),
             published_by=_text(r.get("published_by")),
             proposal_id=_text(r.get("proposal_id")),
+            compatibility=_text(r.get("compatibility")),
+            guarantee_mode=_text(r.get("guarantee_mode")),
         )
         contracts.setdefault(pc.asset_id, []).append(pc)
 

@@ -223,7 +223,8 @@ def producer_grants(role: str, schema: str = "tessera") -> str:
     return (
         f"grant usage on schema {schema} to {role};\n"
         f"grant select, insert, update on all tables in schema {schema} to {role};\n"
-        f"grant delete on {schema}.tessera_checks to {role};"
+        f"grant delete on {schema}.tessera_checks to {role};\n"
+        f"revoke update on {schema}.tessera_audit_log from {role};"
     )
 
 

@@ -231,3 +231,21 @@ def test_root_type_change_renders_its_path_both_ways(tmp_path: Path) -> None:
         lines = run(old, new).output.splitlines()
         assert any("type_changed" in line and line.endswith("[/type]") for line in lines), lines
         assert not any(line.endswith("[]") for line in lines)
+
+
+def test_json_output_is_strict_json_for_non_finite_numbers(tmp_path: Path) -> None:
+    old = {"type": "object", "properties": {"x": {"type": "number", "maximum": 10}}}
+    new_text = '{"type": "object", "properties": {"x": {"type": "number", "maximum": 1e999}}}'
+    (tmp_path / "new.json").write_text(new_text)
+    nan_text = '{"type": "object", "properties": {"x": {"type": "number", "maximum": NaN}}}'
+    (tmp_path / "nan.json").write_text(nan_text)
+    for new in ("new.json", "nan.json"):
+        res = run(write(tmp_path, "old.json", old), str(tmp_path / new), "--format", "json")
+        assert res.exit_code in (0, 1), res.output
+
+        def refuse(name: str) -> None:
+            raise AssertionError(f"non-strict JSON constant {name}")
+
+        doc = json.loads(res.output, parse_constant=refuse)
+        assert doc["changes"], doc
+        assert "Infinity" in res.output or "NaN" in res.output

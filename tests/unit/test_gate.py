@@ -298,7 +298,10 @@ def test_removed_assets(
     )
     d = one(result)
     assert (d.verdict, d.blocks_all, d.name) == (verdict, True, "orders")
-    assert d.changes[0]["message"] == "model orders was deleted or renamed"
+    assert d.changes[0]["message"].startswith("model orders was deleted or renamed")
+    if deprecation == "2999-01-01":
+        # Before the date the block message names it.
+        assert "before its deprecation_date 2999-01-01" in d.message
 
 
 def test_removed_assets_the_registry_does_not_know_are_ignored() -> None:
@@ -471,3 +474,78 @@ def test_migration_days_give_a_new_proposal_its_deadline() -> None:
     [p] = result.new_proposals
     assert p.deadline == one(result).deadline == "2026-02-15"
     assert "deadline 2026-02-15" in one(result).message
+
+
+# -- the gate holds (issue: relaxed modes, fixed teams, reverted changes) -----------------
+def _published_under(mode: str, gmode: str = "notify") -> RegistryView:
+    return RegistryView(
+        {AID: [PublishedVersion("1.0.0", BASE, {}, fp(BASE), mode, gmode)]},
+        {AID: [Registration("growth")]},
+        {AID: []},
+        {AID: None},
+    )
+
+
+def _asset_modes(schema: dict[str, Any], mode: str, gmode: str = "notify") -> AssetInput:
+    return AssetInput(AID, "orders", "core", mode, gmode, schema, {}, fp(schema))
+
+
+def test_relaxing_the_mode_in_the_same_change_is_judged_under_the_published_mode() -> None:
+    d = one(decide([_asset_modes(REMOVED, "none")], _published_under("backward")))
+    assert d.verdict == "blocked" and d.next_version == "2.0.0"
+    kinds = {c["kind"] for c in d.changes if c["breaking"]}
+    assert "compatibility_relaxed" in kinds and len(kinds) >= 2
+
+
+def test_relaxing_the_mode_alone_is_a_change_consumers_acknowledge() -> None:
+    result = decide([_asset_modes(BASE, "none")], _published_under("backward"))
+    d = one(result)
+    assert d.verdict == "blocked" and d.pending_teams == ["growth"]
+    assert result.new_proposals and result.new_proposals[0].fingerprint != fp(BASE)
+    relaxed = decide([_asset_modes(BASE, "backward", "ignore")], _published_under("backward"))
+    assert one(relaxed).verdict == "blocked"
+    # Tightening needs nobody's answer; it publishes the new terms as a minor.
+    tightened = one(decide([_asset_modes(BASE, "full")], _published_under("backward")))
+    assert (tightened.verdict, tightened.next_version) == ("compatible", "1.1.0")
+    # Nobody registered: the relaxation ships, recorded as auto-approved.
+    alone = RegistryView(
+        {AID: [PublishedVersion("1.0.0", BASE, {}, fp(BASE), "backward", "notify")]}, {}, {}, {}
+    )
+    assert one(decide([_asset_modes(BASE, "none")], alone)).verdict == "auto_approved"
+
+
+def test_stricter_mode() -> None:
+    from tessera_dbt.core.policy import stricter_guarantee_mode, stricter_mode
+
+    assert stricter_mode("backward", "none") == "backward"
+    assert stricter_mode("backward", "forward") == "full"
+    assert stricter_mode("backward_transitive", "forward") == "full_transitive"
+    assert stricter_mode(None, "none") == "none"
+    assert stricter_guarantee_mode("strict", "ignore") == "strict"
+    assert stricter_guarantee_mode(None, "ignore") == "ignore"
+
+
+def test_an_open_proposal_keeps_its_teams_when_ownership_or_registrations_change() -> None:
+    open_p = ProposalView("orders-1", AID, "pending", fp(REMOVED), "1.0.0", ("growth",), {})
+    # growth became the owner: it still owes its answer.
+    owner = one(decide([asset(REMOVED, owner="growth")], view(props=(open_p,))))
+    assert owner.verdict == "blocked" and owner.pending_teams == ["growth"]
+    # growth's registration is gone: still owed.
+    gone = one(decide([asset(REMOVED)], view(regs=(), props=(open_p,))))
+    assert gone.verdict == "blocked" and gone.proposal_id == "orders-1"
+
+
+def test_a_reverted_change_supersedes_its_open_proposal() -> None:
+    open_p = ProposalView("orders-1", AID, "pending", fp(REMOVED), "1.0.0", ("growth",), {})
+    result = decide([asset(BASE)], view(regs=(Registration("growth"),), props=(open_p,)))
+    assert one(result).verdict == "unchanged" and result.reverted == ["orders-1"]
+
+
+def test_may_answer_is_the_member_rule() -> None:
+    from tessera_dbt.core.gate import may_answer
+
+    members = {"growth": ["alice"]}
+    assert may_answer("growth", "alice", members)
+    assert may_answer("growth", "ann", members, ["ann"])
+    assert not may_answer("growth", "mallory", members)
+    assert not may_answer("growth", None, members)

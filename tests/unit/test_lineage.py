@@ -47,6 +47,23 @@ from tessera_dbt.core.lineage import (
         ("select order_id from main.orders", '"wh"."main"."orders"', {"order_id"}),
         ("select a from orders union all select b from orders", "orders", {"a", "b"}),
         ("select count(*) from orders", "orders", set()),
+        # qualify and window partitions read columns too
+        (
+            "select order_id from orders qualify row_number() over "
+            "(partition by status order by amount) = 1",
+            "orders",
+            {"order_id", "status", "amount"},
+        ),
+        (
+            "select order_id, rank() over (partition by status) as r from orders",
+            "orders",
+            {"order_id", "status"},
+        ),
+        (
+            "select row_to_json(c.*), o.amount from orders o join customers c on true",
+            "orders",
+            {"amount"},
+        ),
     ],
 )
 def test_columns_read(sql: str, relation: str, expected: set[str]) -> None:
@@ -66,6 +83,16 @@ def test_columns_read(sql: str, relation: str, expected: set[str]) -> None:
         ("select x from y", "orders"),  # the relation is not read at all
         ("select blah(", "orders"),  # does not parse
         ("select 1; select 2 from orders", "orders"),  # several statements
+        # every column, read without a projection *
+        ("select row_to_json(t.*) as j from orders t", "orders"),
+        ("select struct_pack(t.*) as j from orders t", "orders"),
+        ("select columns('am.*') from orders", "orders"),
+        ("select to_json(*) from orders", "orders"),
+        ("select id from other union all select * from orders", "orders"),
+        (
+            "with u as (select * from orders union all select * from archive) select id from u",
+            "orders",
+        ),
     ],
 )
 def test_all_columns_when_not_reliable(sql: str, relation: str) -> None:

@@ -293,6 +293,13 @@ def test_only_http_and_https_are_allowed(url: str) -> None:
         "::ffff:169.254.169.254",
         "0.0.0.0",
         "100.100.100.200",
+        # IPv6 forms that embed an IPv4 address, and IETF protocol assignments.
+        "::a9fe:a9fe",
+        "64:ff9b::a9fe:a9fe",
+        "64:ff9b::169.254.169.254",
+        "2002:a9fe:a9fe::1",
+        "192.0.0.192",
+        "192.0.0.1",
     ],
 )
 def test_link_local_and_metadata_addresses_are_refused(address: str) -> None:
@@ -313,7 +320,17 @@ def test_literal_link_local_ips_are_refused_with_the_real_resolver() -> None:
 
 
 @pytest.mark.parametrize(
-    "address", ["127.0.0.1", "::1", "10.1.2.3", "192.168.0.7", "93.184.216.34"]
+    "address",
+    [
+        "127.0.0.1",
+        "::1",
+        "10.1.2.3",
+        "192.168.0.7",
+        "93.184.216.34",
+        "2001:db8::1",
+        "64:ff9b::5db8:d822",
+        "192.0.2.1",
+    ],
 )
 def test_loopback_private_and_public_addresses_are_allowed(address: str) -> None:
     assert check_url("https://hooks.example.com/x", fake_resolver(address)).ok

@@ -22,6 +22,8 @@
             ('blocks_all', 'boolean'),
             ('details_json', 'text'),
             ('checked_at', 'timestamp'),
+            ('compatibility', 'text'),
+            ('guarantee_mode', 'text'),
         ],
         'unique': [],
     }) }}

@@ -17,6 +17,8 @@
             ('published_by', 'text'),
             ('proposal_id', 'text'),
             ('invocation_id', 'text'),
+            ('compatibility', 'text'),
+            ('guarantee_mode', 'text'),
         ],
         'unique': [['asset_id', 'version']],
     }) }}
