@@ -52,7 +52,7 @@ _CONTEXT_FLAGS = {
     "--target-path": None,
 }
 # What the evaluation reads, and the writes it queues for one run-operation.
-_READS = ("get_config", "evaluation_state", "ensure_registry", "load_state")
+_READS = ("get_config", "evaluation_state", "ensure_registry", "load_state", "relation_columns")
 _WRITES: dict[str, Any] = {
     "ensure_teams": [],
     "upsert_assets": {},
@@ -171,6 +171,9 @@ class OperationRegistry(Registry):
 
     def call(self, macro: str, **kwargs: Any) -> Any:
         """Serve a read from the prefetched document, or queue a write."""
+        if macro == "relation_columns":
+            # Drift is checked by the plugin's evaluation; the CLI gate reads no live columns.
+            return []
         if macro in _READS:
             inputs = self._read()
             if macro == "get_config":
