@@ -20,13 +20,13 @@ select t.proposal_id, a.response
 from {{ tessera.registry_relation('tessera_proposal_teams') }} as t
 join {{ tessera.registry_relation('tessera_proposals') }} as p on p.proposal_id = t.proposal_id
 left join {{ tessera.registry_relation('tessera_acknowledgements') }} as a on a.proposal_id = t.proposal_id and a.team = t.team
-where t.team = {{ q(name) }} and p.status in ('pending', 'approved', 'rejected')
+where t.team = {{ q(name) }} and p.status in {{ tessera.sql_in(tessera.vocabulary().statuses.open) }}
 order by t.proposal_id, a.acknowledged_at, a.ack_id
     {%- endset -%}
     {%- set latest = {} -%}
     {%- for row in tessera.run_select(open_sql) -%}{%- do latest.update({row.proposal_id: row.response}) -%}{%- endfor -%}
     {%- set owes = [] -%}
-    {%- for pid, response in latest | dictsort if response not in ('approved', 'migrating') -%}{%- do owes.append(pid) -%}{%- endfor -%}
+    {%- for pid, response in latest | dictsort if response not in tessera.vocabulary().responses.agreeing -%}{%- do owes.append(pid) -%}{%- endfor -%}
     {%- if owes or registered -%}
         {%- set problems = [] -%}
         {%- if owes -%}{%- do problems.append('still owes an answer to proposal(s) ' ~ owes | join(', ')) -%}{%- endif -%}

@@ -135,10 +135,10 @@ where {{ condition }}{% if refused %} and c.asset_id not in ({% for a in refused
             {%- set st = status.get(c.proposal_id) -%}
             {%- set answers = latest.get(c.proposal_id, {}) -%}
             {%- set waiting = [] -%}
-            {%- for team in owed.get(c.proposal_id, []) if answers.get(team) not in ('approved', 'migrating') -%}{%- do waiting.append(team) -%}{%- endfor -%}
+            {%- for team in owed.get(c.proposal_id, []) if answers.get(team) not in tessera.vocabulary().responses.agreeing -%}{%- do waiting.append(team) -%}{%- endfor -%}
             {%- if c.verdict == 'forced' and st != 'forced' -%}
                 {%- do refused.update({c.asset_id: 'proposal ' ~ c.proposal_id ~ ' is ' ~ (st or 'gone') ~ ', no longer forced'}) -%}
-            {%- elif c.verdict != 'forced' and (st not in ('pending', 'approved') or waiting) -%}
+            {%- elif c.verdict != 'forced' and (st not in tessera.vocabulary().statuses.open or st == 'rejected' or waiting) -%}
                 {%- do refused.update({c.asset_id: 'proposal ' ~ c.proposal_id ~ ' lost its approval while this build ran (status ' ~ (st or 'gone') ~ ((', waiting for ' ~ waiting | join(', ')) if waiting else '') ~ ')'}) -%}
             {%- endif -%}
         {%- endif -%}
