@@ -203,7 +203,15 @@ def test_hostile_strings_round_trip_or_are_refused(adapter: str, new_project: Ne
             "meta": {
                 "tessera": {
                     "owner": owner,
-                    "guarantees": {"volume": {"min_rows": 1, "comment": comment}},
+                    # freshness.filter is free text (a SQL condition, as in dbt's own
+                    # source freshness); unknown keys are refused, so it carries the string.
+                    "guarantees": {
+                        "volume": {"min_rows": 1},
+                        "freshness": {
+                            "warn_after": {"count": 6, "period": "hour"},
+                            "filter": comment,
+                        },
+                    },
                 }
             },
         },
