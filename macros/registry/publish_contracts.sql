@@ -136,9 +136,12 @@ where {{ condition }}{% if refused %} and c.asset_id not in ({% for a in refused
             {%- set answers = latest.get(c.proposal_id, {}) -%}
             {%- set waiting = [] -%}
             {%- for team in owed.get(c.proposal_id, []) if answers.get(team) not in tessera.vocabulary().responses.agreeing -%}{%- do waiting.append(team) -%}{%- endfor -%}
-            {%- if c.verdict == 'forced' and st != 'forced' -%}
-                {%- do refused.update({c.asset_id: 'proposal ' ~ c.proposal_id ~ ' is ' ~ (st or 'gone') ~ ', no longer forced'}) -%}
-            {%- elif c.verdict != 'forced' and (st not in tessera.vocabulary().statuses.open or st == 'rejected' or waiting) -%}
+            {#- A forced or expired change ships without answers, as long as its proposal is
+                still forced or expired; any other must still be open and agreed by all. -#}
+            {%- set shipping = tessera.vocabulary().statuses.shipping -%}
+            {%- if c.verdict in shipping and st != c.verdict -%}
+                {%- do refused.update({c.asset_id: 'proposal ' ~ c.proposal_id ~ ' is ' ~ (st or 'gone') ~ ', no longer ' ~ c.verdict}) -%}
+            {%- elif c.verdict not in shipping and (st not in tessera.vocabulary().statuses.open or st == 'rejected' or waiting) -%}
                 {%- do refused.update({c.asset_id: 'proposal ' ~ c.proposal_id ~ ' lost its approval while this build ran (status ' ~ (st or 'gone') ~ ((', waiting for ' ~ waiting | join(', ')) if waiting else '') ~ ')'}) -%}
             {%- endif -%}
         {%- endif -%}

@@ -1,6 +1,7 @@
 {#- The relation of a registry table: {{ tessera_database }}.{{ tessera_schema }}.<identifier>.
     Without an identifier: the registry schema itself (for adapter.create_schema). The
-    identifier must be one of tessera.vocabulary().tables: a misspelt name fails here. -#}
+    identifier must be one of tessera.vocabulary().tables (or its import staging table): a
+    misspelt name fails here. -#}
 {% macro registry_relation(identifier=none) %}
     {%- set database = tessera.get_config_var('tessera_database') -%}
     {%- set schema = tessera.get_config_var('tessera_schema') -%}
@@ -21,7 +22,9 @@
         {{ return(api.Relation.create(database=database, schema=schema)) }}
     {%- endif -%}
     {%- set tables = tessera.vocabulary().tables.values() | list -%}
-    {%- if identifier not in tables -%}
+    {#- `tessera import` stages each table as <table>__import (see import_registry). -#}
+    {%- set base = identifier[:-8] if identifier is string and identifier.endswith('__import') else identifier -%}
+    {%- if base not in tables -%}
         {{ exceptions.raise_compiler_error("tessera: " ~ tojson(identifier) ~ " is not a registry table; allowed: " ~ tables | join(', ')) }}
     {%- endif -%}
     {{ return(api.Relation.create(database=database, schema=schema, identifier=identifier, type='table')) }}
