@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tessera_dbt.core import vocab
+from tessera_dbt.core.report import loads_json, version_key
 
 API_VERSION = "v3.1.0"
 OPEN: tuple[str, ...] = vocab.OPEN_STATUSES
@@ -25,22 +26,6 @@ Rows = Sequence[Mapping[str, Any]]
 # JSON Schema format -> ODCS integer/number formats (Rust-style names).
 _INT_FORMATS = {"int8": "i8", "int16": "i16", "int32": "i32", "int64": "i64"}
 _NUMBER_FORMATS = {"float": "f32", "double": "f64"}
-
-
-def _loads(text: Any, default: Any) -> Any:
-    if not isinstance(text, str) or not text:
-        return default
-    try:
-        return json.loads(text)
-    except ValueError:
-        return default
-
-
-def _version_key(version: Any) -> tuple[int, ...]:
-    try:
-        return tuple(int(p) for p in str(version).split("."))
-    except ValueError:
-        return (-1,)
 
 
 def stable_id(text: str) -> str:
@@ -159,9 +144,9 @@ def contract_document(
     proposals: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
     """One ODCS v3.1 DataContract for an asset's contract version."""
-    schema = _loads(contract.get("schema_json"), {})
+    schema = loads_json(contract.get("schema_json"), {})
     schema = schema if isinstance(schema, dict) else {}
-    guarantees = _loads(contract.get("guarantees_json"), {})
+    guarantees = loads_json(contract.get("guarantees_json"), {})
     guarantees = guarantees if isinstance(guarantees, dict) else {}
     raw_props = schema.get("properties")
     props: dict[str, Any] = raw_props if isinstance(raw_props, dict) else {}
@@ -263,7 +248,7 @@ def contract_document(
                 {
                     "team": c.get("team"),
                     "source": c.get("source"),
-                    "columns": _loads(c.get("columns_json"), None),
+                    "columns": loads_json(c.get("columns_json"), None),
                     "pinnedMajor": c.get("pinned_major"),
                 }
                 for c in consumers
@@ -292,7 +277,7 @@ def odcs_documents(tables: Mapping[str, Rows], model: str | None = None) -> list
     latest: dict[str, Mapping[str, Any]] = {}
     for row in rows("tessera_contracts"):
         asset_id = str(row.get("asset_id"))
-        if asset_id not in latest or _version_key(row.get("version")) > _version_key(
+        if asset_id not in latest or version_key(row.get("version")) > version_key(
             latest[asset_id].get("version")
         ):
             latest[asset_id] = row
@@ -317,7 +302,7 @@ def odcs_documents(tables: Mapping[str, Rows], model: str | None = None) -> list
             continue
         pid = str(p.get("proposal_id"))
         teams_of = sorted(affected.get(pid, []))
-        changes = _loads(p.get("changes_json"), [])
+        changes = loads_json(p.get("changes_json"), [])
         proposals.setdefault(str(p.get("asset_id")), []).append(
             {
                 "proposalId": pid,

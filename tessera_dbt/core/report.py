@@ -101,7 +101,8 @@ def slug(text: str) -> str:
     return f"{readable}-{hashlib.sha1(text.encode()).hexdigest()[:8]}"
 
 
-def _loads(text: Any, default: Any) -> Any:
+def loads_json(text: Any, default: Any) -> Any:
+    """A stored JSON text column as a value (``default`` when empty or not JSON)."""
     if not isinstance(text, str) or not text:
         return default
     try:
@@ -110,7 +111,8 @@ def _loads(text: Any, default: Any) -> Any:
         return default
 
 
-def _version_key(version: Any) -> tuple[int, ...]:
+def version_key(version: Any) -> tuple[int, ...]:
+    """A ``MAJOR.MINOR.PATCH`` text as a sortable tuple (unparsable versions sort first)."""
     try:
         return tuple(int(p) for p in str(version).split("."))
     except ValueError:
@@ -192,7 +194,7 @@ class Registry:
             if asset is not None:
                 asset.versions.append(row)
         for asset in self.assets.values():
-            asset.versions.sort(key=lambda r: _version_key(r.get("version")))
+            asset.versions.sort(key=lambda r: version_key(r.get("version")))
         for row in rows("tessera_registrations"):
             asset = self.assets.get(str(row.get("asset_id")))
             if asset is not None and row.get("deleted_at") is None:
@@ -329,7 +331,7 @@ def _proposal_block(p: Proposal, registry: Registry, up: str, show_model: bool) 
         f"{esc(p.row.get('next_version') or '?')}, opened {esc(_time(p.row.get('created_at')))}"
         f" by {esc(p.row.get('created_by') or 'unknown')}</p>"
     )
-    changes = _loads(p.row.get("changes_json"), [])
+    changes = loads_json(p.row.get("changes_json"), [])
     items = "".join(
         f"<li>{esc(c.get('message') if isinstance(c, dict) else c)}</li>" for c in changes
     )
@@ -358,8 +360,8 @@ def describe_versions(
     previous: dict[str, Any] | None = None
     for row in asset.versions:
         document = {
-            "schema": _loads(row.get("schema_json"), {}),
-            "guarantees": _loads(row.get("guarantees_json"), {}),
+            "schema": loads_json(row.get("schema_json"), {}),
+            "guarantees": loads_json(row.get("guarantees_json"), {}),
         }
         words: list[tuple[str, str]] = []
         if previous is not None:
@@ -378,7 +380,7 @@ def describe_versions(
 def _columns_table(version: Mapping[str, Any] | None) -> str:
     if version is None:
         return '<p class="muted">No published contract yet.</p>'
-    schema = _loads(version.get("schema_json"), {})
+    schema = loads_json(version.get("schema_json"), {})
     props = schema.get("properties") if isinstance(schema, dict) else None
     required = set(schema.get("required") or []) if isinstance(schema, dict) else set()
     props = props if isinstance(props, dict) else {}
@@ -496,7 +498,7 @@ def _model_page(asset: Asset, registry: Registry, generated_at: str, name: str) 
     body = f"<h1>{esc(asset.name)}</h1>"
     body += _table(["", ""], ([f"<b>{esc(k)}</b>", v] for k, v in facts), "")
     if asset.drift is not None:
-        details = _loads(asset.drift.get("details_json"), {})
+        details = loads_json(asset.drift.get("details_json"), {})
         what = details.get("message") if isinstance(details, dict) else None
         body += (
             f'<div class="notice"><b>Drift:</b> the relation differed from its latest published '
@@ -511,7 +513,7 @@ def _model_page(asset: Asset, registry: Registry, generated_at: str, name: str) 
             [
                 _team_link(str(c.get("team")), up),
                 esc(c.get("source")),
-                esc(", ".join(map(str, _loads(c.get("columns_json"), None) or [])) or "all"),
+                esc(", ".join(map(str, loads_json(c.get("columns_json"), None) or [])) or "all"),
                 esc(c.get("pinned_major")),
                 esc(c.get("note")),
             ]
@@ -592,7 +594,7 @@ def _team_page(team: str, registry: Registry, generated_at: str, name: str) -> s
                 _asset_link(a, up),
                 _team_link(a.owner, up),
                 esc(c.get("source")),
-                esc(", ".join(map(str, _loads(c.get("columns_json"), None) or [])) or "all"),
+                esc(", ".join(map(str, loads_json(c.get("columns_json"), None) or [])) or "all"),
             ]
             for a, c in consumes
         ),
